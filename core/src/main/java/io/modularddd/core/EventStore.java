@@ -1,0 +1,138 @@
+package io.modularddd.core;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An append-only store of event streams with one global order.
+ *
+ * <h2>Guarantees every implementation gives</h2>
+ * <ul>
+ *   <li><b>Atomic appends.</b> The events of one {@link AppendRequest} are stored together or not at
+ *       all; {@link #appendBatch(List)} extends that across streams.</li>
+ *   <li><b>Optimistic concurrency.</b> An append whose {@link ExpectedVersion} does not hold throws
+ *       {@link ConcurrencyConflictException} and stores nothing. Of two appends at the same expected
+ *       version, exactly one wins.</li>
+ *   <li><b>Dense versions and positions.</b> A stream's versions run 1, 2, 3, … with no holes; global
+ *       positions likewise, and they follow commit order, so {@link #readAll(long, int)} never
+ *       skips an event that commits later.</li>
+ *   <li><b>Idempotency by event id.</b> Repeating an append whose events are already stored at the
+ *       same place returns the original {@link AppendResult} and stores nothing twice. Reusing an id
+ *       anywhere else throws {@link EventIdConflictException}.</li>
+ *   <li><b>Validated input.</b> Bad input throws {@link InvalidInputException} or
+ *       {@link UnknownEventTypeException} before anything is stored.</li>
+ * </ul>
+ * The {@code EventStoreContract} suite in {@code modular-ddd-testkit} checks all of this for every
+ * implementation. Implementations are thread-safe.
+ */
+public interface EventStore extends AutoCloseable {
+
+    /**
+     * Appends events to one stream.
+     *
+     * @param request the stream, the version condition and the events
+     * @return where the events were stored (or were already stored, for a repeated request)
+     * @throws ConcurrencyConflictException   when the expected version does not hold
+     * @throws EventIdConflictException       when an event id is already stored elsewhere
+     * @throws UnknownEventTypeException      when a payload's class is not registered
+     * @throws SerializationException         when a payload cannot be serialized
+     * @throws InvalidInputException          when the request is null
+     * @throws AppendOutcomeUnknownException  when the connection failed during commit
+     * @throws EventStoreException            when the storage fails otherwise
+     */
+    AppendResult append(AppendRequest request);
+
+    /**
+     * Appends to several streams in one atomic unit: either every request is stored or none is.
+     *
+     * @param requests the requests, at least one, each for a different stream
+     * @return the results, in request order
+     * @throws ConcurrencyConflictException when any request's expected version does not hold (nothing is stored)
+     * @throws InvalidInputException        when the list is null or empty, holds nulls, names a stream
+     *                                      twice, or repeats an event id
+     * @throws EventIdConflictException     when an event id is already stored elsewhere
+     * @throws UnknownEventTypeException    when a payload's class is not registered
+     * @throws EventStoreException          when the storage fails
+     */
+    List<AppendResult> appendBatch(List<AppendRequest> requests);
+
+    /**
+     * Loads the events of a stream with versions {@code fromVersion..toVersion}, both inclusive.
+     *
+     * @param aggregateId the stream
+     * @param fromVersion the first version wanted, at least 1
+     * @param toVersion   the last version wanted, at least {@code fromVersion}; {@link Long#MAX_VALUE}
+     *                    for "to the end"
+     * @return the events in version order; empty when the stream does not exist or ends before
+     *         {@code fromVersion}
+     * @throws InvalidInputException when the id is null, a version is below 1 or {@code fromVersion > toVersion}
+     * @throws EventStoreException   when the storage fails
+     */
+    EventStream load(AggregateId aggregateId, long fromVersion, long toVersion);
+
+    /**
+     * Loads a whole stream.
+     *
+     * @param aggregateId the stream
+     * @return all of its events in version order
+     * @throws InvalidInputException when the id is null
+     * @throws EventStoreException   when the storage fails
+     */
+    default EventStream load(AggregateId aggregateId) {
+        return load(aggregateId, 1, Long.MAX_VALUE);
+    }
+
+    /**
+     * Loads a stream from a version to its end.
+     *
+     * @param aggregateId the stream
+     * @param fromVersion the first version wanted, at least 1
+     * @return the events from {@code fromVersion} on
+     * @throws InvalidInputException when the id is null or the version below 1
+     * @throws EventStoreException   when the storage fails
+     */
+    default EventStream load(AggregateId aggregateId, long fromVersion) {
+        return load(aggregateId, fromVersion, Long.MAX_VALUE);
+    }
+
+    /**
+     * Loads many streams in one round trip to the storage.
+     *
+     * @param aggregateIds the streams; duplicates are read once
+     * @param fromVersion  the first version wanted in each stream, at least 1
+     * @param toVersion    the last version wanted in each stream, at least {@code fromVersion}
+     * @return one entry per distinct id, in the order given, with an empty stream for unknown ids
+     * @throws InvalidInputException when the collection is null or holds null, or the versions are invalid
+     * @throws EventStoreException   when the storage fails
+     */
+    Map<AggregateId, EventStream> loadBatch(Collection<AggregateId> aggregateIds, long fromVersion, long toVersion);
+
+    /**
+     * Reads events of all streams in global order, from a position on.
+     *
+     * @param fromPosition the first position wanted, at least 1
+     * @param limit        the most events to return, at least 1
+     * @return up to {@code limit} events with positions {@code >= fromPosition}, in position order
+     * @throws InvalidInputException when a number is below 1
+     * @throws EventStoreException   when the storage fails
+     */
+    EventStream readAll(long fromPosition, int limit);
+
+    /**
+     * Returns the version of a stream: the version of its last event.
+     *
+     * @param aggregateId the stream
+     * @return the version, {@code 0} when the stream does not exist
+     * @throws InvalidInputException when the id is null
+     * @throws EventStoreException   when the storage fails
+     */
+    long currentVersion(AggregateId aggregateId);
+
+    /**
+     * Releases the store's resources (connections, pools). The default does nothing.
+     */
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,256 @@
+package io.modularddd.core;
+
+import io.modularddd.core.internal.Checks;
+import io.modularddd.core.internal.Idempotency;
+import io.modularddd.core.internal.IteratorEventStream;
+import io.modularddd.core.internal.PagingIterator;
+import io.modularddd.core.internal.StoreChecks;
+import io.modularddd.core.serialization.EventSerializer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A complete, thread-safe {@link EventStore} held in memory: the embedded default for tests, demos
+ * and single-process tools.
+ *
+ * <p>It behaves like the database stores, not like a map of objects: payloads and metadata are
+ * serialized on append (so an unregistered or unserializable event fails at once, and mutating a
+ * payload object after appending changes nothing stored) and deserialized into fresh objects on
+ * every read. It passes the same {@code EventStoreContract} as the JDBC and Redis stores.
+ *
+ * <p>Appends take one write lock; reads take a read lock per page of {@value #PAGE_SIZE} events and
+ * decode outside it. Contents are lost when the process ends.
+ */
+public final class InMemoryEventStore implements EventStore {
+
+    static final int PAGE_SIZE = 512;
+
+    private final EventSerializer serializer;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    /** Global log; the event at position p is at index p - 1. */
+    private final ArrayList<Row> log = new ArrayList<>();
+    /** Each stream's events; the event at version v is at index v - 1. */
+    private final HashMap<AggregateId, ArrayList<Row>> streams = new HashMap<>();
+    private final HashMap<UUID, Row> byEventId = new HashMap<>();
+
+    private InMemoryEventStore(EventSerializer serializer) {
+        this.serializer = serializer;
+    }
+
+    /**
+     * Creates an empty store.
+     *
+     * @param serializer turns payloads into bytes and back; its registry names the event types
+     * @return the store
+     */
+    public static InMemoryEventStore create(EventSerializer serializer) {
+        return new InMemoryEventStore(Checks.notNull("serializer", serializer));
+    }
+
+    private record Row(long position, UUID eventId, AggregateId aggregateId, String aggregateType, String eventType,
+                       byte[] payload, byte[] metadata, long version, Instant occurredAt) {
+    }
+
+    /** A request serialized outside the lock. */
+    private record Encoded(AppendRequest request, String[] types, byte[][] payloads, byte[][] metadata) {
+    }
+
+    @Override
+    public AppendResult append(AppendRequest request) {
+        Encoded encoded = encode(StoreChecks.request(request));
+        lock.writeLock().lock();
+        try {
+            return write(List.of(encoded)).get(0);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public List<AppendResult> appendBatch(List<AppendRequest> requests) {
+        List<AppendRequest> checked = StoreChecks.batch(requests);
+        List<Encoded> encoded = new ArrayList<>(checked.size());
+        for (AppendRequest r : checked) {
+            encoded.add(encode(r));
+        }
+        lock.writeLock().lock();
+        try {
+            return write(encoded);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Checks every request, then writes all of them; called under the write lock. */
+    private List<AppendResult> write(List<Encoded> batch) {
+        AppendResult[] results = new AppendResult[batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+            AppendRequest r = batch.get(i).request();
+            List<Idempotency.StoredRef> found = new ArrayList<>();
+            for (NewEvent e : r.events()) {
+                Row row = byEventId.get(e.eventId());
+                if (row != null) {
+                    found.add(new Idempotency.StoredRef(row.eventId(), row.aggregateId(), row.version(),
+                            row.position()));
+                }
+            }
+            Optional<AppendResult> repeat = Idempotency.resolve(r, found);
+            if (repeat.isPresent()) {
+                results[i] = repeat.get();
+                continue;
+            }
+            long current = versionOf(r.aggregateId());
+            if (!r.expectedVersion().matches(current)) {
+                throw new ConcurrencyConflictException(r.aggregateId(), r.expectedVersion(), current);
+            }
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            if (results[i] == null) {
+                results[i] = insert(batch.get(i));
+            }
+        }
+        return List.of(results);
+    }
+
+    private AppendResult insert(Encoded encoded) {
+        AppendRequest r = encoded.request();
+        ArrayList<Row> stream = streams.computeIfAbsent(r.aggregateId(), id -> new ArrayList<>());
+        long firstVersion = stream.size() + 1L;
+        long firstPosition = log.size() + 1L;
+        for (int j = 0; j < r.size(); j++) {
+            NewEvent e = r.events().get(j);
+            Row row = new Row(firstPosition + j, e.eventId(), r.aggregateId(), r.aggregateType(), encoded.types()[j],
+                    encoded.payloads()[j], encoded.metadata()[j], firstVersion + j, e.occurredAt());
+            log.add(row);
+            stream.add(row);
+            byEventId.put(e.eventId(), row);
+        }
+        return new AppendResult(r.aggregateId(), firstVersion, firstVersion + r.size() - 1, firstPosition,
+                firstPosition + r.size() - 1);
+    }
+
+    private Encoded encode(AppendRequest r) {
+        int n = r.size();
+        String[] types = new String[n];
+        byte[][] payloads = new byte[n][];
+        byte[][] metadata = new byte[n][];
+        for (int j = 0; j < n; j++) {
+            NewEvent e = r.events().get(j);
+            types[j] = serializer.typeName(e.payload());
+            payloads[j] = serializer.serialize(e.payload());
+            metadata[j] = e.metadata().isEmpty() ? null : serializer.serializeMetadata(e.metadata());
+        }
+        return new Encoded(r, types, payloads, metadata);
+    }
+
+    @Override
+    public EventStream load(AggregateId aggregateId, long fromVersion, long toVersion) {
+        StoreChecks.load(aggregateId, fromVersion, toVersion);
+        return new IteratorEventStream(new PagingIterator(PAGE_SIZE) {
+            @Override
+            protected List<StoredEvent> fetch(StoredEvent after, int limit) {
+                long from = after == null ? fromVersion : after.version() + 1;
+                List<Row> rows;
+                lock.readLock().lock();
+                try {
+                    ArrayList<Row> stream = streams.get(aggregateId);
+                    rows = stream == null ? List.of() : slice(stream, from, toVersion, limit);
+                } finally {
+                    lock.readLock().unlock();
+                }
+                return decode(rows);
+            }
+        }, () -> { });
+    }
+
+    @Override
+    public Map<AggregateId, EventStream> loadBatch(Collection<AggregateId> aggregateIds, long fromVersion,
+                                                   long toVersion) {
+        List<AggregateId> ids = StoreChecks.ids(aggregateIds);
+        StoreChecks.versions(fromVersion, toVersion);
+        Map<AggregateId, List<Row>> rows = new LinkedHashMap<>();
+        lock.readLock().lock();
+        try {
+            for (AggregateId id : ids) {
+                ArrayList<Row> stream = streams.get(id);
+                rows.put(id, stream == null ? List.of() : slice(stream, fromVersion, toVersion, Integer.MAX_VALUE));
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+        Map<AggregateId, EventStream> result = new LinkedHashMap<>();
+        rows.forEach((id, r) -> result.put(id, EventStream.of(decode(r))));
+        return result;
+    }
+
+    @Override
+    public EventStream readAll(long fromPosition, int limit) {
+        StoreChecks.readAll(fromPosition, limit);
+        return new IteratorEventStream(new PagingIterator(Math.min(PAGE_SIZE, limit)) {
+            private int remaining = limit;
+
+            @Override
+            protected List<StoredEvent> fetch(StoredEvent after, int pageLimit) {
+                long from = after == null ? fromPosition : after.position() + 1;
+                int want = Math.min(pageLimit, remaining);
+                if (want == 0) {
+                    return List.of();
+                }
+                List<Row> rows;
+                lock.readLock().lock();
+                try {
+                    rows = slice(log, from, Long.MAX_VALUE, want);
+                } finally {
+                    lock.readLock().unlock();
+                }
+                remaining -= rows.size();
+                return decode(rows);
+            }
+        }, () -> { });
+    }
+
+    @Override
+    public long currentVersion(AggregateId aggregateId) {
+        Checks.notNull("aggregateId", aggregateId);
+        lock.readLock().lock();
+        try {
+            return versionOf(aggregateId);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private long versionOf(AggregateId id) {
+        ArrayList<Row> stream = streams.get(id);
+        return stream == null ? 0 : stream.size();
+    }
+
+    /** Copies rows numbered {@code from..to} (1-based, inclusive), at most {@code limit} of them. */
+    private static List<Row> slice(ArrayList<Row> rows, long from, long to, int limit) {
+        if (from > rows.size()) {
+            return List.of();
+        }
+        int start = (int) (from - 1);
+        long end = Math.min(Math.min(to, rows.size()), from - 1 + limit);
+        return new ArrayList<>(rows.subList(start, (int) end));
+    }
+
+    private List<StoredEvent> decode(List<Row> rows) {
+        List<StoredEvent> events = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            events.add(new StoredEvent(row.position(), row.eventId(), row.aggregateId(), row.aggregateType(),
+                    row.eventType(), serializer.deserialize(row.eventType(), row.payload()),
+                    row.metadata() == null ? EventMetadata.empty() : serializer.deserializeMetadata(row.metadata()),
+                    row.version(), row.occurredAt()));
+        }
+        return events;
+    }
+}

@@ -1,0 +1,1183 @@
+package io.modularddd.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.modularddd.core.AggregateId;
+import io.modularddd.core.AppendRequest;
+import io.modularddd.core.AppendResult;
+import io.modularddd.core.ConcurrencyConflictException;
+import io.modularddd.core.EventIdConflictException;
+import io.modularddd.core.EventMetadata;
+import io.modularddd.core.EventStore;
+import io.modularddd.core.EventStream;
+import io.modularddd.core.ExpectedVersion;
+import io.modularddd.core.InvalidInputException;
+import io.modularddd.core.NewEvent;
+import io.modularddd.core.SerializationException;
+import io.modularddd.core.StoredEvent;
+import io.modularddd.core.UnknownEventTypeException;
+import io.modularddd.core.serialization.EventSerializer;
+import io.modularddd.testkit.ContractEvents.Blob;
+import io.modularddd.testkit.ContractEvents.Happened;
+import io.modularddd.testkit.ContractEvents.Unregistered;
+import io.modularddd.testkit.ContractEvents.Unwritable;
+import java.lang.ref.WeakReference;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The behaviour every {@link EventStore} must show. Extend it with a fixture that returns an empty
+ * store:
+ *
+ * <pre>{@code
+ * class InMemoryEventStoreContractTest extends EventStoreContract {
+ *     protected EventStore createStore(EventSerializer serializer) {
+ *         return InMemoryEventStore.create(serializer);
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>It covers appends and version conditions, load bounds, concurrency (racing writers, contiguous
+ * versions, dense commit-ordered positions under a tailing reader), atomic batches, idempotency by
+ * event id, metadata, Unicode, large payloads, exact microsecond timestamps, {@code readAll},
+ * {@code loadBatch}, lazy reading of a 100,000-event stream, {@link EventStream} semantics, and bad
+ * input — which must raise the typed error and store nothing.
+ */
+public abstract class EventStoreContract {
+
+    /** A registered event of about the size real events have. */
+    private static final String TEXT = "the quick brown fox jumps over the lazy dog";
+
+    /** The store under test, fresh for each test. */
+    protected EventStore store;
+
+    /**
+     * Returns an empty store that uses {@code serializer}. Called before each test.
+     *
+     * @param serializer the serializer of the contract's event types ({@link ContractEvents})
+     * @return an empty store
+     */
+    protected abstract EventStore createStore(EventSerializer serializer);
+
+    /**
+     * How many rounds the racing-writers test runs. Override only to make it longer.
+     *
+     * @return the number of rounds, 100 by default
+     */
+    protected int racingRounds() {
+        return 100;
+    }
+
+    @BeforeEach
+    void openStore() {
+        store = createStore(ContractEvents.serializer());
+    }
+
+    @AfterEach
+    void closeStore() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /**
+     * A stream id unique to this run.
+     *
+     * @param name a readable prefix
+     * @return the id
+     */
+    protected static AggregateId id(String name) {
+        return AggregateId.of(name + "-" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    /**
+     * An ordinary event.
+     *
+     * @param n a number to tell events apart
+     * @return the event
+     */
+    protected static NewEvent event(long n) {
+        return NewEvent.of(new Happened(TEXT, n));
+    }
+
+    private static NewEvent[] events(int count) {
+        NewEvent[] events = new NewEvent[count];
+        for (int i = 0; i < count; i++) {
+            events[i] = event(i + 1);
+        }
+        return events;
+    }
+
+    private AppendResult append(AggregateId id, ExpectedVersion expected, NewEvent... events) {
+        return store.append(AppendRequest.of(id, "Thing", expected, events));
+    }
+
+    private List<StoredEvent> all() {
+        try (EventStream s = store.readAll(1, Integer.MAX_VALUE)) {
+            return s.toList();
+        }
+    }
+
+    private List<StoredEvent> load(AggregateId id) {
+        try (EventStream s = store.load(id)) {
+            return s.toList();
+        }
+    }
+
+    private static List<Long> versions(List<StoredEvent> events) {
+        return events.stream().map(StoredEvent::version).collect(Collectors.toList());
+    }
+
+    private static List<Long> positions(List<StoredEvent> events) {
+        return events.stream().map(StoredEvent::position).collect(Collectors.toList());
+    }
+
+    private static List<Long> range(long from, long to) {
+        return java.util.stream.LongStream.rangeClosed(from, to).boxed().collect(Collectors.toList());
+    }
+
+    private void assertNothingStored() {
+        assertThat(all()).as("the store must be unchanged").isEmpty();
+    }
+
+    private static <T> List<Future<T>> runTogether(int threads, Callable<T> task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                futures.add(pool.submit(task));
+            }
+            for (Future<T> f : futures) {
+                f.get(5, TimeUnit.MINUTES);
+            }
+            return futures;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    // ------------------------------------------------------------------ appends
+
+    /** Appending and version conditions. */
+    @Nested
+    class Appending {
+
+        @Test
+        void first_append_creates_the_stream_at_version_one() {
+            // given
+            AggregateId id = id("order");
+            // when
+            AppendResult result = append(id, ExpectedVersion.noStream(), events(3));
+            // then
+            assertThat(result.aggregateId()).isEqualTo(id);
+            assertThat(result.firstVersion()).isEqualTo(1);
+            assertThat(result.lastVersion()).isEqualTo(3);
+            assertThat(result.lastPosition() - result.firstPosition()).isEqualTo(2);
+            assertThat(store.currentVersion(id)).isEqualTo(3);
+            List<StoredEvent> loaded = load(id);
+            assertThat(versions(loaded)).containsExactly(1L, 2L, 3L);
+            assertThat(positions(loaded)).containsExactly(result.firstPosition(), result.firstPosition() + 1,
+                    result.firstPosition() + 2);
+        }
+
+        @Test
+        void stored_events_carry_every_field_of_the_request() {
+            // given
+            AggregateId id = id("fields");
+            NewEvent e = new NewEvent(UUID.randomUUID(), new Happened("fields", 7),
+                    EventMetadata.empty().withCorrelationId("c-1"), Instant.parse("2024-05-06T07:08:09.123456Z"));
+            // when
+            AppendResult result = store.append(new AppendRequest(id, "Order", ExpectedVersion.noStream(), List.of(e)));
+            // then
+            StoredEvent stored = load(id).get(0);
+            assertThat(stored.position()).isEqualTo(result.firstPosition());
+            assertThat(stored.eventId()).isEqualTo(e.eventId());
+            assertThat(stored.aggregateId()).isEqualTo(id);
+            assertThat(stored.aggregateType()).isEqualTo("Order");
+            assertThat(stored.eventType()).isEqualTo("contract.happened.v1");
+            assertThat(stored.payload()).isEqualTo(new Happened("fields", 7));
+            assertThat(stored.metadata()).isEqualTo(e.metadata());
+            assertThat(stored.version()).isEqualTo(1);
+            assertThat(stored.occurredAt()).isEqualTo(e.occurredAt());
+        }
+
+        @Test
+        void exactly_appends_after_the_expected_version() {
+            AggregateId id = id("exact");
+            AppendResult first = append(id, ExpectedVersion.noStream(), events(2));
+            AppendResult second = append(id, first.nextExpectedVersion(), events(3));
+            assertThat(second.firstVersion()).isEqualTo(3);
+            assertThat(second.lastVersion()).isEqualTo(5);
+            assertThat(second.firstPosition()).isGreaterThan(first.lastPosition());
+            assertThat(versions(load(id))).isEqualTo(range(1, 5));
+        }
+
+        @Test
+        void any_appends_to_new_and_existing_streams() {
+            AggregateId id = id("any");
+            assertThat(append(id, ExpectedVersion.any(), events(1)).lastVersion()).isEqualTo(1);
+            assertThat(append(id, ExpectedVersion.any(), events(2)).lastVersion()).isEqualTo(3);
+            assertThat(store.currentVersion(id)).isEqualTo(3);
+        }
+
+        @Test
+        void no_stream_on_an_existing_stream_is_a_conflict_that_stores_nothing() {
+            AggregateId id = id("nostream");
+            append(id, ExpectedVersion.noStream(), events(2));
+            List<StoredEvent> before = all();
+
+            assertThatThrownBy(() -> append(id, ExpectedVersion.noStream(), event(9)))
+                    .isInstanceOfSatisfying(ConcurrencyConflictException.class, e -> {
+                        assertThat(e.aggregateId()).isEqualTo(id);
+                        assertThat(e.expected()).isEqualTo(ExpectedVersion.noStream());
+                        assertThat(e.actualVersion()).isEqualTo(2);
+                        assertThat(e.getMessage()).contains(id.value()).contains("version 2");
+                    });
+            assertThat(all()).hasSameSizeAs(before);
+            assertThat(store.currentVersion(id)).isEqualTo(2);
+        }
+
+        @Test
+        void a_wrong_exact_version_is_a_conflict_that_stores_nothing() {
+            AggregateId id = id("wrong");
+            append(id, ExpectedVersion.noStream(), events(3));
+
+            assertThatThrownBy(() -> append(id, ExpectedVersion.exactly(2), event(9)))
+                    .isInstanceOfSatisfying(ConcurrencyConflictException.class, e -> {
+                        assertThat(e.expected()).isEqualTo(ExpectedVersion.exactly(2));
+                        assertThat(e.actualVersion()).isEqualTo(3);
+                    });
+            assertThatThrownBy(() -> append(id, ExpectedVersion.exactly(4), event(9)))
+                    .isInstanceOfSatisfying(ConcurrencyConflictException.class,
+                            e -> assertThat(e.actualVersion()).isEqualTo(3));
+            assertThat(store.currentVersion(id)).isEqualTo(3);
+            assertThat(all()).hasSize(3);
+        }
+
+        @Test
+        void exact_version_on_a_missing_stream_is_a_conflict() {
+            AggregateId id = id("missing");
+            assertThatThrownBy(() -> append(id, ExpectedVersion.exactly(1), event(1)))
+                    .isInstanceOfSatisfying(ConcurrencyConflictException.class,
+                            e -> assertThat(e.actualVersion()).isZero());
+            assertNothingStored();
+        }
+
+        @Test
+        void a_multi_event_append_with_an_unregistered_event_stores_nothing() {
+            AggregateId id = id("partial");
+            NewEvent good = event(1);
+            NewEvent bad = NewEvent.of(new Unregistered("x"));
+
+            assertThatThrownBy(() -> append(id, ExpectedVersion.noStream(), good, bad))
+                    .isInstanceOfSatisfying(UnknownEventTypeException.class,
+                            e -> assertThat(e.className()).isEqualTo(Unregistered.class.getName()));
+            assertThat(store.currentVersion(id)).isZero();
+            assertNothingStored();
+        }
+
+        @Test
+        void a_multi_event_append_with_an_unwritable_event_stores_nothing() {
+            AggregateId id = id("unwritable");
+            assertThatThrownBy(() -> append(id, ExpectedVersion.noStream(), event(1), NewEvent.of(new Unwritable())))
+                    .isInstanceOf(SerializationException.class)
+                    .hasMessageContaining("contract.unwritable.v1");
+            assertNothingStored();
+            // the stream is still usable afterwards
+            assertThat(append(id, ExpectedVersion.noStream(), event(1)).lastVersion()).isEqualTo(1);
+        }
+
+        @Test
+        void a_conflicting_multi_event_append_stores_none_of_its_events() {
+            AggregateId id = id("atomic");
+            append(id, ExpectedVersion.noStream(), event(1));
+            assertThatThrownBy(() -> append(id, ExpectedVersion.noStream(), events(5)))
+                    .isInstanceOf(ConcurrencyConflictException.class);
+            assertThat(all()).hasSize(1);
+        }
+
+        @Test
+        void current_version_is_zero_for_unknown_streams() {
+            assertThat(store.currentVersion(id("nobody"))).isZero();
+        }
+    }
+
+    // ------------------------------------------------------------------ load bounds
+
+    /** {@code load(id, from, to)} bounds. */
+    @Nested
+    class LoadBounds {
+
+        private AggregateId id;
+
+        @BeforeEach
+        void tenEvents() {
+            id = id("bounds");
+            append(id, ExpectedVersion.noStream(), events(10));
+        }
+
+        private List<Long> loaded(long from, long to) {
+            try (EventStream s = store.load(id, from, to)) {
+                return versions(s.toList());
+            }
+        }
+
+        @Test
+        void whole_stream() {
+            assertThat(versions(load(id))).isEqualTo(range(1, 10));
+            try (EventStream s = store.load(id, 1)) {
+                assertThat(s.count()).isEqualTo(10);
+            }
+        }
+
+        @Test
+        void inner_range_is_inclusive() {
+            assertThat(loaded(3, 6)).isEqualTo(range(3, 6));
+        }
+
+        @Test
+        void single_version() {
+            assertThat(loaded(4, 4)).containsExactly(4L);
+        }
+
+        @Test
+        void from_only() {
+            try (EventStream s = store.load(id, 8)) {
+                assertThat(versions(s.toList())).containsExactly(8L, 9L, 10L);
+            }
+        }
+
+        @Test
+        void to_beyond_the_head_stops_at_the_head() {
+            assertThat(loaded(9, 1_000)).containsExactly(9L, 10L);
+            assertThat(loaded(1, Long.MAX_VALUE)).isEqualTo(range(1, 10));
+        }
+
+        @Test
+        void from_beyond_the_head_is_empty() {
+            assertThat(loaded(11, 20)).isEmpty();
+            assertThat(loaded(Long.MAX_VALUE, Long.MAX_VALUE)).isEmpty();
+        }
+
+        @Test
+        void unknown_stream_is_empty() {
+            try (EventStream s = store.load(id("unknown"))) {
+                assertThat(s.toList()).isEmpty();
+            }
+        }
+
+        @Test
+        void from_greater_than_to_is_rejected() {
+            assertThatThrownBy(() -> store.load(id, 5, 4))
+                    .isInstanceOfSatisfying(InvalidInputException.class,
+                            e -> assertThat(e.argument()).isEqualTo("fromVersion"))
+                    .hasMessageContaining("5").hasMessageContaining("4");
+        }
+
+        @Test
+        void zero_and_negative_versions_are_rejected() {
+            assertThatThrownBy(() -> store.load(id, 0, 5)).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("fromVersion");
+            assertThatThrownBy(() -> store.load(id, -1, 5)).isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> store.load(id, 1, 0)).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("toVersion");
+            assertThatThrownBy(() -> store.load(id, 0)).isInstanceOf(InvalidInputException.class);
+        }
+
+        @Test
+        void range_across_many_pages() {
+            AggregateId big = id("pages");
+            append(big, ExpectedVersion.noStream(), events(2_500));
+            assertThat(loadedFrom(big, 700, 2_301)).isEqualTo(range(700, 2_301));
+        }
+
+        private List<Long> loadedFrom(AggregateId stream, long from, long to) {
+            try (EventStream s = store.load(stream, from, to)) {
+                return versions(s.toList());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ concurrency
+
+    /** Racing writers and readers. */
+    @Nested
+    class Concurrency {
+
+        @Test
+        @Timeout(value = 5, unit = TimeUnit.MINUTES)
+        void of_two_writers_at_the_same_expected_version_exactly_one_wins() throws Exception {
+            AggregateId id = id("race");
+            append(id, ExpectedVersion.noStream(), event(0));
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                for (int round = 1; round <= racingRounds(); round++) {
+                    long expected = round;
+                    CyclicBarrier start = new CyclicBarrier(2);
+                    Callable<Boolean> writer = () -> {
+                        start.await(30, TimeUnit.SECONDS);
+                        try {
+                            append(id, ExpectedVersion.exactly(expected), event(expected));
+                            return true;
+                        } catch (ConcurrencyConflictException e) {
+                            assertThat(e.actualVersion()).isEqualTo(expected + 1);
+                            return false;
+                        }
+                    };
+                    Future<Boolean> a = pool.submit(writer);
+                    Future<Boolean> b = pool.submit(writer);
+                    boolean wonA = a.get(1, TimeUnit.MINUTES);
+                    boolean wonB = b.get(1, TimeUnit.MINUTES);
+                    assertThat(wonA ^ wonB).as("exactly one winner in round %d", round).isTrue();
+                    assertThat(store.currentVersion(id)).isEqualTo(expected + 1);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(versions(load(id))).isEqualTo(range(1, racingRounds() + 1L));
+        }
+
+        @Test
+        @Timeout(value = 5, unit = TimeUnit.MINUTES)
+        void concurrent_unconditional_appends_get_contiguous_versions() throws Exception {
+            AggregateId id = id("crowd");
+            int threads = 8;
+            int appendsPerThread = 25;
+            ConcurrentLinkedQueue<AppendResult> results = new ConcurrentLinkedQueue<>();
+            runTogether(threads, () -> {
+                for (int i = 0; i < appendsPerThread; i++) {
+                    results.add(append(id, ExpectedVersion.any(), event(i), event(i)));
+                }
+                return null;
+            });
+            int total = threads * appendsPerThread * 2;
+            List<StoredEvent> loaded = load(id);
+            assertThat(versions(loaded)).isEqualTo(range(1, total));
+            assertThat(loaded.stream().map(StoredEvent::eventId).distinct().count()).isEqualTo(total);
+            Set<Long> firstVersions = new HashSet<>();
+            for (AppendResult r : results) {
+                assertThat(r.eventCount()).isEqualTo(2);
+                assertThat(firstVersions.add(r.firstVersion())).isTrue();
+            }
+            assertThat(positions(all())).isEqualTo(range(1, total));
+        }
+
+        @Test
+        @Timeout(value = 5, unit = TimeUnit.MINUTES)
+        void a_tailing_reader_sees_every_committed_event_once_in_order() throws Exception {
+            int writers = 4;
+            int appendsPerWriter = 40;
+            Set<UUID> committed = ConcurrentHashMap.newKeySet();
+            AtomicBoolean writing = new AtomicBoolean(true);
+            AtomicInteger conflicts = new AtomicInteger();
+            ExecutorService pool = Executors.newFixedThreadPool(writers + 1);
+            try {
+                Future<List<StoredEvent>> reader = pool.submit(() -> {
+                    List<StoredEvent> seen = new ArrayList<>();
+                    long next = 1;
+                    while (true) {
+                        boolean last = !writing.get();
+                        try (EventStream page = store.readAll(next, 50)) {
+                            for (StoredEvent e : page) {
+                                assertThat(e.position()).as("dense, ordered positions").isEqualTo(next);
+                                seen.add(e);
+                                next++;
+                            }
+                        }
+                        if (last && seen.size() >= committed.size()) {
+                            return seen;
+                        }
+                    }
+                });
+                List<Future<Object>> writes = new ArrayList<>();
+                for (int w = 0; w < writers; w++) {
+                    AggregateId stream = id("tail" + w);
+                    writes.add(pool.submit(() -> {
+                        long version = 0;
+                        for (int i = 0; i < appendsPerWriter; i++) {
+                            NewEvent[] batch = events(1 + ThreadLocalRandom.current().nextInt(3));
+                            if (i % 7 == 3) {
+                                // a deliberately stale expected version: must store nothing
+                                try {
+                                    append(stream, ExpectedVersion.of(version + 5), batch);
+                                } catch (ConcurrencyConflictException e) {
+                                    conflicts.incrementAndGet();
+                                }
+                                continue;
+                            }
+                            AppendResult r = append(stream, ExpectedVersion.of(version), batch);
+                            version = r.lastVersion();
+                            for (NewEvent e : batch) {
+                                committed.add(e.eventId());
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<Object> f : writes) {
+                    f.get(3, TimeUnit.MINUTES);
+                }
+                writing.set(false);
+                List<StoredEvent> seen = reader.get(3, TimeUnit.MINUTES);
+                assertThat(conflicts.get()).isPositive();
+                assertThat(seen.stream().map(StoredEvent::eventId).collect(Collectors.toSet())).isEqualTo(committed);
+                assertThat(seen).hasSize(committed.size());
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ appendBatch
+
+    /** {@code appendBatch} atomicity. */
+    @Nested
+    class Batches {
+
+        @Test
+        void appends_to_several_streams_and_returns_results_in_order() {
+            AggregateId a = id("a");
+            AggregateId b = id("b");
+            append(b, ExpectedVersion.noStream(), events(2));
+            List<AppendResult> results = store.appendBatch(List.of(
+                    AppendRequest.of(a, "Thing", ExpectedVersion.noStream(), events(3)),
+                    AppendRequest.of(b, "Thing", ExpectedVersion.exactly(2), events(1))));
+            assertThat(results).hasSize(2);
+            assertThat(results.get(0).aggregateId()).isEqualTo(a);
+            assertThat(results.get(0).lastVersion()).isEqualTo(3);
+            assertThat(results.get(1).aggregateId()).isEqualTo(b);
+            assertThat(results.get(1).firstVersion()).isEqualTo(3);
+            assertThat(store.currentVersion(a)).isEqualTo(3);
+            assertThat(store.currentVersion(b)).isEqualTo(3);
+            assertThat(positions(all())).isEqualTo(range(1, 6));
+            for (AppendResult r : results) {
+                List<StoredEvent> loaded;
+                try (EventStream s = store.load(r.aggregateId(), r.firstVersion(), r.lastVersion())) {
+                    loaded = s.toList();
+                }
+                assertThat(positions(loaded)).isEqualTo(range(r.firstPosition(), r.lastPosition()));
+            }
+        }
+
+        @Test
+        void one_conflicting_request_fails_the_whole_batch() {
+            AggregateId a = id("a");
+            AggregateId b = id("b");
+            append(b, ExpectedVersion.noStream(), events(1));
+            assertThatThrownBy(() -> store.appendBatch(List.of(
+                    AppendRequest.of(a, "Thing", ExpectedVersion.noStream(), events(2)),
+                    AppendRequest.of(b, "Thing", ExpectedVersion.noStream(), events(1)))))
+                    .isInstanceOfSatisfying(ConcurrencyConflictException.class,
+                            e -> assertThat(e.aggregateId()).isEqualTo(b));
+            assertThat(store.currentVersion(a)).isZero();
+            assertThat(all()).hasSize(1);
+        }
+
+        @Test
+        void an_unregistered_event_fails_the_whole_batch() {
+            AggregateId a = id("a");
+            AggregateId b = id("b");
+            assertThatThrownBy(() -> store.appendBatch(List.of(
+                    AppendRequest.of(a, "Thing", ExpectedVersion.noStream(), events(2)),
+                    AppendRequest.of(b, "Thing", ExpectedVersion.noStream(), NewEvent.of(new Unregistered("x"))))))
+                    .isInstanceOf(UnknownEventTypeException.class);
+            assertNothingStored();
+        }
+
+        @Test
+        void bad_batches_are_rejected_before_anything_is_stored() {
+            AggregateId a = id("a");
+            NewEvent shared = event(1);
+            assertThatThrownBy(() -> store.appendBatch(List.of())).isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> store.appendBatch(null)).isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> store.appendBatch(Arrays.asList(
+                    AppendRequest.of(a, "Thing", ExpectedVersion.any(), event(1)), null)))
+                    .isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> store.appendBatch(List.of(
+                    AppendRequest.of(a, "Thing", ExpectedVersion.any(), event(1)),
+                    AppendRequest.of(a, "Thing", ExpectedVersion.any(), event(2)))))
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining(a.value());
+            assertThatThrownBy(() -> store.appendBatch(List.of(
+                    AppendRequest.of(a, "Thing", ExpectedVersion.any(), shared),
+                    AppendRequest.of(id("b"), "Thing", ExpectedVersion.any(), shared))))
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining(shared.eventId().toString());
+            assertNothingStored();
+        }
+    }
+
+    // ------------------------------------------------------------------ idempotency
+
+    /** Re-appending stored event ids. */
+    @Nested
+    class Idempotency {
+
+        @Test
+        void repeating_an_append_returns_the_original_result_and_stores_nothing_twice() {
+            AggregateId id = id("idem");
+            AppendRequest request = AppendRequest.of(id, "Thing", ExpectedVersion.noStream(), events(3));
+            AppendResult first = store.append(request);
+            AppendResult again = store.append(request);
+            assertThat(again).isEqualTo(first);
+            assertThat(all()).hasSize(3);
+            assertThat(store.currentVersion(id)).isEqualTo(3);
+        }
+
+        @Test
+        void repeating_an_old_append_after_the_stream_moved_on_returns_the_original_result() {
+            AggregateId id = id("idem");
+            append(id, ExpectedVersion.noStream(), events(2));
+            AppendRequest request = AppendRequest.of(id, "Thing", ExpectedVersion.exactly(2), events(2));
+            AppendResult original = store.append(request);
+            append(id, ExpectedVersion.exactly(4), events(3));
+
+            assertThat(store.append(request)).isEqualTo(original);
+            assertThat(store.currentVersion(id)).isEqualTo(7);
+            assertThat(all()).hasSize(7);
+        }
+
+        @Test
+        void repeating_with_expected_any_returns_the_original_result() {
+            AggregateId id = id("idem");
+            AppendRequest request = AppendRequest.of(id, "Thing", ExpectedVersion.any(), events(2));
+            AppendResult original = store.append(request);
+            append(id, ExpectedVersion.any(), events(1));
+            assertThat(store.append(request)).isEqualTo(original);
+            assertThat(all()).hasSize(3);
+        }
+
+        @Test
+        void repeating_inside_a_batch_returns_the_original_result() {
+            AggregateId a = id("a");
+            AggregateId b = id("b");
+            AppendRequest request = AppendRequest.of(a, "Thing", ExpectedVersion.noStream(), events(2));
+            AppendResult original = store.append(request);
+            List<AppendResult> results = store.appendBatch(List.of(request,
+                    AppendRequest.of(b, "Thing", ExpectedVersion.noStream(), events(1))));
+            assertThat(results.get(0)).isEqualTo(original);
+            assertThat(results.get(1).lastVersion()).isEqualTo(1);
+            assertThat(all()).hasSize(3);
+        }
+
+        @Test
+        void an_event_id_stored_in_another_stream_is_a_conflict() {
+            NewEvent e = event(1);
+            AggregateId a = id("a");
+            AggregateId b = id("b");
+            append(a, ExpectedVersion.noStream(), e);
+            assertThatThrownBy(() -> append(b, ExpectedVersion.noStream(), e))
+                    .isInstanceOfSatisfying(EventIdConflictException.class, x -> {
+                        assertThat(x.eventId()).isEqualTo(e.eventId());
+                        assertThat(x.storedIn()).isEqualTo(a);
+                        assertThat(x.storedVersion()).isEqualTo(1);
+                    });
+            assertThat(store.currentVersion(b)).isZero();
+            assertThat(all()).hasSize(1);
+        }
+
+        @Test
+        void a_request_mixing_stored_and_new_ids_is_a_conflict() {
+            AggregateId id = id("mix");
+            NewEvent old = event(1);
+            append(id, ExpectedVersion.noStream(), old);
+            assertThatThrownBy(() -> append(id, ExpectedVersion.any(), old, event(2)))
+                    .isInstanceOf(EventIdConflictException.class);
+            assertThatThrownBy(() -> append(id, ExpectedVersion.exactly(1), event(3), old))
+                    .isInstanceOf(EventIdConflictException.class);
+            assertThat(all()).hasSize(1);
+        }
+
+        @Test
+        void a_stored_id_repeated_at_another_version_is_a_conflict() {
+            AggregateId id = id("moved");
+            NewEvent e = event(1);
+            append(id, ExpectedVersion.noStream(), e);
+            append(id, ExpectedVersion.exactly(1), event(2));
+            assertThatThrownBy(() -> append(id, ExpectedVersion.exactly(2), e))
+                    .isInstanceOf(EventIdConflictException.class);
+            assertThat(all()).hasSize(2);
+        }
+
+        @Test
+        void the_same_id_twice_in_one_request_is_bad_input() {
+            NewEvent e = event(1);
+            assertThatThrownBy(() -> AppendRequest.of(id("dup"), "Thing", ExpectedVersion.any(), e, e))
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining(e.eventId().toString());
+        }
+    }
+
+    // ------------------------------------------------------------------ data fidelity
+
+    /** Metadata, Unicode, sizes and times survive the round trip exactly. */
+    @Nested
+    class Fidelity {
+
+        private StoredEvent roundTrip(AggregateId id, NewEvent e) {
+            store.append(AppendRequest.of(id, "Thing", ExpectedVersion.any(), e));
+            List<StoredEvent> loaded = load(id);
+            StoredEvent last = loaded.get(loaded.size() - 1);
+            assertThat(last.eventId()).isEqualTo(e.eventId());
+            return last;
+        }
+
+        @Test
+        void absent_metadata_reads_back_empty() {
+            StoredEvent e = roundTrip(id("meta"), event(1));
+            assertThat(e.metadata()).isEqualTo(EventMetadata.empty());
+            assertThat(e.metadata().correlationId()).isEmpty();
+        }
+
+        @Test
+        void correlation_and_causation_ids_round_trip() {
+            EventMetadata meta = EventMetadata.empty().withCorrelationId("corr-1").withCausationId("cause-2");
+            StoredEvent e = roundTrip(id("meta"), event(1).withMetadata(meta));
+            assertThat(e.metadata().correlationId()).contains("corr-1");
+            assertThat(e.metadata().causationId()).contains("cause-2");
+        }
+
+        @Test
+        void many_metadata_entries_round_trip() {
+            Map<String, String> entries = new LinkedHashMap<>();
+            for (int i = 0; i < 200; i++) {
+                entries.put("key-" + i, "value " + i + " ✓ \"quoted\" \\ " + "🚀".repeat(i % 5));
+            }
+            entries.put("empty", "");
+            EventMetadata meta = EventMetadata.of(entries);
+            StoredEvent e = roundTrip(id("meta"), event(1).withMetadata(meta));
+            assertThat(e.metadata()).isEqualTo(meta);
+            assertThat(e.metadata().entries()).hasSize(201);
+        }
+
+        @Test
+        void four_byte_utf8_in_ids_payloads_and_metadata() {
+            AggregateId id = AggregateId.of("ордер:*?[{🚀 x}] " + UUID.randomUUID());
+            String text = "emoji 🚀🎉👩‍👩‍👧 math 𝔸𝔹 cjk 漢字 quote \" backslash \\ newline \n tab \t nul-free";
+            EventMetadata meta = EventMetadata.empty().with("emoji-🔑", "value-🎯").withCorrelationId("🧵");
+            StoredEvent e = roundTrip(id, NewEvent.of(new Happened(text, 1)).withMetadata(meta));
+            assertThat(e.aggregateId()).isEqualTo(id);
+            assertThat(e.payload()).isEqualTo(new Happened(text, 1));
+            assertThat(e.metadata()).isEqualTo(meta);
+            assertThat(store.currentVersion(id)).isEqualTo(1);
+        }
+
+        @Test
+        void an_id_of_128_four_byte_characters_is_valid_and_stored() {
+            AggregateId id = AggregateId.of("😀".repeat(AggregateId.MAX_LENGTH));
+            StoredEvent e = roundTrip(id, event(1));
+            assertThat(e.aggregateId().value()).isEqualTo(id.value());
+        }
+
+        @Test
+        void ids_that_differ_in_case_accents_or_spacing_are_different_streams() {
+            String suffix = UUID.randomUUID().toString().substring(0, 8);
+            List<AggregateId> ids = List.of(
+                    AggregateId.of("Stream-" + suffix), AggregateId.of("stream-" + suffix),
+                    AggregateId.of("cafe-" + suffix), AggregateId.of("café-" + suffix),
+                    AggregateId.of("cafe\u0301-" + suffix), AggregateId.of("a b-" + suffix),
+                    AggregateId.of("a  b-" + suffix), AggregateId.of("strasse-" + suffix),
+                    AggregateId.of("straße-" + suffix));
+            for (AggregateId id : ids) {
+                append(id, ExpectedVersion.noStream(), event(1));
+            }
+            for (AggregateId id : ids) {
+                assertThat(store.currentVersion(id)).as(id.value()).isEqualTo(1);
+                assertThat(load(id)).singleElement().satisfies(e -> assertThat(e.aggregateId()).isEqualTo(id));
+            }
+        }
+
+        @Test
+        void a_one_mebibyte_payload_round_trips() {
+            StringBuilder sb = new StringBuilder(1 << 20);
+            String unit = "abcdefghij-é-🚀-\"\\\n";
+            while (sb.length() < (1 << 20)) {
+                sb.append(unit);
+            }
+            Blob blob = new Blob(sb.toString());
+            StoredEvent e = roundTrip(id("big"), NewEvent.of(blob));
+            assertThat(e.payload()).isEqualTo(blob);
+        }
+
+        @Test
+        void microsecond_timestamps_are_kept_exactly() {
+            AggregateId id = id("time");
+            List<Instant> times = List.of(
+                    Instant.parse("2024-02-29T23:59:59.123456Z"),
+                    Instant.parse("2024-03-31T02:30:00.000001Z"),
+                    Instant.parse("2024-03-10T02:30:00.999999Z"),
+                    Instant.parse("1970-01-01T00:00:00Z"),
+                    Instant.parse("2038-01-19T03:14:08Z"),
+                    NewEvent.EARLIEST,
+                    NewEvent.LATEST);
+            NewEvent[] events = times.stream().map(t -> event(1).withOccurredAt(t)).toArray(NewEvent[]::new);
+            append(id, ExpectedVersion.noStream(), events);
+            assertThat(load(id).stream().map(StoredEvent::occurredAt).collect(Collectors.toList())).isEqualTo(times);
+            assertThat(all().stream().map(StoredEvent::occurredAt).collect(Collectors.toList())).isEqualTo(times);
+        }
+
+        @Test
+        void nanoseconds_are_truncated_to_microseconds_before_storing() {
+            NewEvent e = event(1).withOccurredAt(Instant.parse("2024-01-01T00:00:00.123456789Z"));
+            assertThat(e.occurredAt()).isEqualTo(Instant.parse("2024-01-01T00:00:00.123456Z"));
+            assertThat(roundTrip(id("nanos"), e).occurredAt()).isEqualTo(e.occurredAt());
+        }
+    }
+
+    // ------------------------------------------------------------------ readAll
+
+    /** The global log. */
+    @Nested
+    class ReadAll {
+
+        @Test
+        void returns_every_event_once_in_commit_order_with_dense_positions() {
+            List<UUID> order = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                AggregateId id = id("s" + (i % 4));
+                NewEvent[] batch = events(1 + i % 3);
+                store.append(AppendRequest.of(id, "Thing", ExpectedVersion.any(), batch));
+                for (NewEvent e : batch) {
+                    order.add(e.eventId());
+                }
+            }
+            List<StoredEvent> read = all();
+            assertThat(positions(read)).isEqualTo(range(1, order.size()));
+            assertThat(read.stream().map(StoredEvent::eventId).collect(Collectors.toList())).isEqualTo(order);
+        }
+
+        @Test
+        void from_and_limit_select_a_window() {
+            append(id("w"), ExpectedVersion.noStream(), events(10));
+            try (EventStream s = store.readAll(1, 3)) {
+                assertThat(positions(s.toList())).containsExactly(1L, 2L, 3L);
+            }
+            try (EventStream s = store.readAll(4, 100)) {
+                assertThat(positions(s.toList())).isEqualTo(range(4, 10));
+            }
+            try (EventStream s = store.readAll(10, 1)) {
+                assertThat(positions(s.toList())).containsExactly(10L);
+            }
+            try (EventStream s = store.readAll(11, 100)) {
+                assertThat(s.toList()).isEmpty();
+            }
+        }
+
+        @Test
+        void pages_through_a_long_log() {
+            AggregateId a = id("a");
+            AggregateId b = id("b");
+            for (int i = 0; i < 6; i++) {
+                append(i % 2 == 0 ? a : b, ExpectedVersion.any(), events(200));
+            }
+            List<Long> read = new ArrayList<>();
+            long next = 1;
+            while (true) {
+                List<StoredEvent> page;
+                try (EventStream s = store.readAll(next, 700)) {
+                    page = s.toList();
+                }
+                if (page.isEmpty()) {
+                    break;
+                }
+                read.addAll(positions(page));
+                next = page.get(page.size() - 1).position() + 1;
+            }
+            assertThat(read).isEqualTo(range(1, 1_200));
+        }
+
+        @Test
+        void bad_arguments_are_rejected() {
+            assertThatThrownBy(() -> store.readAll(0, 10)).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("fromPosition");
+            assertThatThrownBy(() -> store.readAll(-5, 10)).isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> store.readAll(1, 0)).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("limit");
+        }
+    }
+
+    // ------------------------------------------------------------------ loadBatch
+
+    /** Many streams in one call. */
+    @Nested
+    class LoadBatch {
+
+        @Test
+        void loads_many_streams_in_one_call_in_the_order_given() {
+            AggregateId a = id("a");
+            AggregateId b = id("b");
+            AggregateId c = id("c");
+            AggregateId unknown = id("unknown");
+            append(a, ExpectedVersion.noStream(), events(3));
+            append(b, ExpectedVersion.noStream(), events(1));
+            append(c, ExpectedVersion.noStream(), events(5));
+            append(a, ExpectedVersion.exactly(3), events(2));
+
+            Map<AggregateId, EventStream> streams = store.loadBatch(List.of(c, unknown, a, b, a), 1, Long.MAX_VALUE);
+
+            assertThat(new ArrayList<>(streams.keySet())).containsExactly(c, unknown, a, b);
+            assertThat(versions(streams.get(c).toList())).isEqualTo(range(1, 5));
+            assertThat(streams.get(unknown).toList()).isEmpty();
+            List<StoredEvent> loadedA = streams.get(a).toList();
+            assertThat(versions(loadedA)).isEqualTo(range(1, 5));
+            assertThat(loadedA).allSatisfy(e -> assertThat(e.aggregateId()).isEqualTo(a));
+            assertThat(versions(streams.get(b).toList())).containsExactly(1L);
+        }
+
+        @Test
+        void honours_the_version_bounds() {
+            AggregateId a = id("a");
+            AggregateId b = id("b");
+            append(a, ExpectedVersion.noStream(), events(6));
+            append(b, ExpectedVersion.noStream(), events(2));
+            Map<AggregateId, EventStream> streams = store.loadBatch(List.of(a, b), 2, 4);
+            assertThat(versions(streams.get(a).toList())).containsExactly(2L, 3L, 4L);
+            assertThat(versions(streams.get(b).toList())).containsExactly(2L);
+        }
+
+        @Test
+        void an_empty_collection_gives_an_empty_map_and_bad_input_is_rejected() {
+            assertThat(store.loadBatch(List.of(), 1, Long.MAX_VALUE)).isEmpty();
+            assertThatThrownBy(() -> store.loadBatch(null, 1, 10)).isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> store.loadBatch(Arrays.asList(id("x"), null), 1, 10))
+                    .isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> store.loadBatch(List.of(id("x")), 3, 2)).isInstanceOf(InvalidInputException.class);
+        }
+    }
+
+    // ------------------------------------------------------------------ EventStream
+
+    /** Lazy, single-use streams. */
+    @Nested
+    class Streams {
+
+        @Test
+        @Timeout(value = 10, unit = TimeUnit.MINUTES)
+        void a_100_000_event_stream_is_read_lazily() throws Exception {
+            // given: a stream of 100,000 events, appended 1,000 at a time
+            AggregateId id = id("huge");
+            int total = 100_000;
+            long version = 0;
+            for (int start = 0; start < total; start += 1_000) {
+                NewEvent[] chunk = new NewEvent[1_000];
+                for (int i = 0; i < chunk.length; i++) {
+                    chunk[i] = NewEvent.of(new Happened("e", start + i + 1L));
+                }
+                version = append(id, ExpectedVersion.of(version), chunk).lastVersion();
+            }
+            assertThat(store.currentVersion(id)).isEqualTo(total);
+
+            // when: it is iterated while nothing holds on to events already read
+            long count = 0;
+            long expectedVersion = 1;
+            WeakReference<StoredEvent> firstRead;
+            try (EventStream events = store.load(id)) {
+                Iterator<StoredEvent> it = events.iterator();
+                StoredEvent first = it.next();
+                assertThat(first.version()).isEqualTo(1);
+                firstRead = new WeakReference<>(first);
+                first = null;
+                count++;
+                expectedVersion++;
+                boolean firstCollected = false;
+                while (it.hasNext()) {
+                    StoredEvent e = it.next();
+                    assertThat(e.version()).isEqualTo(expectedVersion);
+                    assertThat(((Happened) e.payload()).n()).isEqualTo(expectedVersion);
+                    expectedVersion++;
+                    count++;
+                    if (count == total / 2) {
+                        firstCollected = collected(firstRead);
+                    }
+                }
+                // then: every event arrived in order, and the stream did not keep the early ones
+                assertThat(count).isEqualTo(total);
+                assertThat(firstCollected)
+                        .as("halfway through, the first event must be garbage-collectable: the stream must not "
+                                + "materialise all events")
+                        .isTrue();
+            }
+        }
+
+        private boolean collected(WeakReference<?> ref) throws InterruptedException {
+            for (int i = 0; i < 10 && ref.get() != null; i++) {
+                System.gc();
+                Thread.sleep(20);
+            }
+            return ref.get() == null;
+        }
+
+        @Test
+        void chunk_count_and_stream_cover_the_same_events() {
+            AggregateId id = id("chunks");
+            append(id, ExpectedVersion.noStream(), events(25));
+            try (Stream<List<StoredEvent>> chunks = store.load(id).chunk(10)) {
+                List<List<StoredEvent>> all = chunks.collect(Collectors.toList());
+                assertThat(all).extracting(List::size).containsExactly(10, 10, 5);
+                assertThat(versions(all.stream().flatMap(List::stream).collect(Collectors.toList())))
+                        .isEqualTo(range(1, 25));
+            }
+            try (EventStream s = store.load(id)) {
+                assertThat(s.count()).isEqualTo(25);
+            }
+            try (Stream<StoredEvent> s = store.load(id, 20).stream()) {
+                assertThat(s.map(StoredEvent::version).collect(Collectors.toList())).isEqualTo(range(20, 25));
+            }
+            assertThatThrownBy(() -> store.load(id).chunk(0)).isInstanceOf(InvalidInputException.class);
+        }
+
+        @Test
+        void a_stream_is_single_use_and_closing_is_idempotent() {
+            AggregateId id = id("once");
+            append(id, ExpectedVersion.noStream(), events(3));
+            EventStream s = store.load(id);
+            assertThat(s.toList()).hasSize(3);
+            assertThatThrownBy(s::iterator).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(s::count).isInstanceOf(IllegalStateException.class);
+            s.close();
+            s.close();
+        }
+
+        @Test
+        void a_stream_closed_early_releases_cleanly_and_the_store_stays_usable() {
+            AggregateId id = id("early");
+            append(id, ExpectedVersion.noStream(), events(3_000));
+            for (int i = 0; i < 50; i++) {
+                try (EventStream s = store.load(id)) {
+                    Iterator<StoredEvent> it = s.iterator();
+                    assertThat(it.next().version()).isEqualTo(1);
+                }
+            }
+            try (EventStream s = store.readAll(1, 5_000)) {
+                assertThat(s.iterator().next().position()).isEqualTo(1);
+            }
+            assertThat(append(id, ExpectedVersion.exactly(3_000), event(1)).lastVersion()).isEqualTo(3_001);
+        }
+    }
+
+    // ------------------------------------------------------------------ bad input
+
+    /** Invalid arguments raise the typed error and store nothing. */
+    @Nested
+    class BadInput {
+
+        @Test
+        void invalid_aggregate_ids_are_rejected_with_the_reason() {
+            assertThatThrownBy(() -> AggregateId.of("")).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("blank");
+            assertThatThrownBy(() -> AggregateId.of("   ")).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("blank");
+            assertThatThrownBy(() -> AggregateId.of(null)).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("null");
+            assertThatThrownBy(() -> AggregateId.of("x".repeat(AggregateId.MAX_LENGTH + 1)))
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("at most 128");
+            assertThatThrownBy(() -> AggregateId.of("😀".repeat(AggregateId.MAX_LENGTH + 1)))
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("129");
+            assertThatThrownBy(() -> AggregateId.of("bell\u0007")).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("U+0007");
+            assertThatThrownBy(() -> AggregateId.of("line\nbreak")).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("control");
+            assertThatThrownBy(() -> AggregateId.of("lone\uD800")).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("surrogate");
+            assertThatThrownBy(() -> AggregateId.of(" padded")).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("whitespace");
+            assertThatThrownBy(() -> AggregateId.of("padded ")).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("whitespace");
+            assertNothingStored();
+        }
+
+        @Test
+        void zero_and_negative_expected_versions_are_rejected() {
+            assertThatThrownBy(() -> ExpectedVersion.exactly(0)).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("noStream()");
+            assertThatThrownBy(() -> ExpectedVersion.exactly(-3)).isInstanceOf(InvalidInputException.class);
+        }
+
+        @Test
+        void an_unregistered_event_type_is_rejected_and_nothing_stored() {
+            AggregateId id = id("unknown");
+            assertThatThrownBy(() -> append(id, ExpectedVersion.any(), NewEvent.of(new Unregistered("x"))))
+                    .isInstanceOf(UnknownEventTypeException.class)
+                    .hasMessageContaining(Unregistered.class.getName())
+                    .hasMessageContaining("register");
+            assertThat(store.currentVersion(id)).isZero();
+            assertNothingStored();
+        }
+
+        @Test
+        void invalid_requests_are_rejected() {
+            AggregateId id = id("req");
+            assertThatThrownBy(() -> new AppendRequest(id, "Thing", ExpectedVersion.any(), List.of()))
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("at least one event");
+            assertThatThrownBy(() -> new AppendRequest(id, "Thing", ExpectedVersion.any(), null))
+                    .isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> new AppendRequest(id, "Thing", ExpectedVersion.any(),
+                    Collections.singletonList(null))).isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> new AppendRequest(null, "Thing", ExpectedVersion.any(), List.of(event(1))))
+                    .isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> new AppendRequest(id, " ", ExpectedVersion.any(), List.of(event(1))))
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("aggregateType");
+            assertThatThrownBy(() -> new AppendRequest(id, "T".repeat(101), ExpectedVersion.any(), List.of(event(1))))
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("aggregateType");
+            assertThatThrownBy(() -> new AppendRequest(id, "Thing", null, List.of(event(1))))
+                    .isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> NewEvent.of(null)).isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> event(1).withOccurredAt(Instant.parse("0999-12-31T23:59:59Z")))
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("occurredAt");
+            assertNothingStored();
+        }
+
+        @Test
+        void null_arguments_are_rejected_with_the_argument_name() {
+            assertThatThrownBy(() -> store.append(null))
+                    .isInstanceOfSatisfying(InvalidInputException.class,
+                            e -> assertThat(e.argument()).isEqualTo("request"));
+            assertThatThrownBy(() -> store.load(null)).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("aggregateId");
+            assertThatThrownBy(() -> store.load(null, 1, 2)).isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> store.currentVersion(null)).isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> store.loadBatch(null, 1, 2)).isInstanceOf(InvalidInputException.class);
+            assertNothingStored();
+        }
+
+        @Test
+        void invalid_metadata_is_rejected() {
+            assertThatThrownBy(() -> EventMetadata.empty().with("", "x")).isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> EventMetadata.empty().with("k", null)).isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> EventMetadata.empty().with("k\n", "x")).isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> EventMetadata.empty().with("k", "x".repeat(EventMetadata.MAX_VALUE_LENGTH + 1)))
+                    .isInstanceOf(InvalidInputException.class);
+            Map<String, String> tooMany = IntStream.range(0, EventMetadata.MAX_ENTRIES + 1).boxed()
+                    .collect(Collectors.toMap(i -> "k" + i, i -> "v"));
+            assertThatThrownBy(() -> EventMetadata.of(tooMany)).isInstanceOf(InvalidInputException.class);
+        }
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * Test support for modular-ddd stores: {@link io.modularddd.testkit.EventStoreContract}, the suite
+ * every {@code EventStore} passes, and {@link io.modularddd.testkit.ServiceFixtures}, which finds the
+ * real MariaDB, PostgreSQL and Redis servers adapter tests run against.
+ */
+package io.modularddd.testkit;
