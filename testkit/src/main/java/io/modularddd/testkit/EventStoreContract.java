@@ -781,13 +781,20 @@ public abstract class EventStoreContract {
         @Test
         void four_byte_utf8_in_ids_payloads_and_metadata() {
             AggregateId id = AggregateId.of("ордер:*?[{🚀 x}] " + UUID.randomUUID());
-            String text = "emoji 🚀🎉👩‍👩‍👧 math 𝔸𝔹 cjk 漢字 quote \" backslash \\ newline \n tab \t nul-free";
+            String text = "emoji 🚀🎉👩‍👩‍👧 math 𝔸𝔹 cjk 漢字 quote \" backslash \\ newline \n tab \t end";
             EventMetadata meta = EventMetadata.empty().with("emoji-🔑", "value-🎯").withCorrelationId("🧵");
             StoredEvent e = roundTrip(id, NewEvent.of(new Happened(text, 1)).withMetadata(meta));
             assertThat(e.aggregateId()).isEqualTo(id);
             assertThat(e.payload()).isEqualTo(new Happened(text, 1));
             assertThat(e.metadata()).isEqualTo(meta);
             assertThat(store.currentVersion(id)).isEqualTo(1);
+        }
+
+        @Test
+        void control_characters_and_nul_in_payload_strings_round_trip() {
+            String text = "nul \u0000 bell \u0007 escape \u001b del \u007f line-sep \u2028 bom \uFEFF end";
+            StoredEvent e = roundTrip(id("ctrl"), NewEvent.of(new Happened(text, 1)));
+            assertThat(((Happened) e.payload()).text()).isEqualTo(text);
         }
 
         @Test
