@@ -1,6 +1,7 @@
 package io.modularddd.core.serialization;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -63,8 +64,10 @@ public final class JacksonEventSerializer implements EventSerializer {
 
     private JacksonEventSerializer(Builder builder) {
         this.registry = builder.registry;
-        this.mapper = builder.mapper != null ? builder.mapper : newObjectMapper(new JsonFactory(),
-                builder.maxPayloadBytes);
+        this.mapper = builder.mapper != null ? builder.mapper : newObjectMapper(JsonFactory.builder()
+                // emoji and other non-BMP characters as 4 UTF-8 bytes, not as two escaped surrogates
+                .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+                .build(), builder.maxPayloadBytes);
         this.maxPayloadBytes = builder.maxPayloadBytes;
         this.metadataWriter = mapper.writerFor(METADATA_TYPE);
         this.metadataReader = mapper.readerFor(METADATA_TYPE);
