@@ -22,6 +22,7 @@ public record AggregateId(String value) implements Comparable<AggregateId>, Seri
     /**
      * Validates the id.
      *
+     * @param value the id's text
      * @throws InvalidInputException when the value breaks a rule above
      */
     public AggregateId {

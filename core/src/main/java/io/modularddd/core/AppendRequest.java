@@ -27,6 +27,10 @@ public record AppendRequest(AggregateId aggregateId, String aggregateType, Expec
     /**
      * Validates the request.
      *
+     * @param aggregateId the stream
+     * @param aggregateType the aggregate's type name, e.g. {@code "Order"}
+     * @param expectedVersion the condition on the stream's current version
+     * @param events the events, at least one, each with a distinct id; unmodifiable
      * @throws InvalidInputException when an argument is null, the list is empty or has null elements,
      *                               the type name is invalid, or two events share an id
      */

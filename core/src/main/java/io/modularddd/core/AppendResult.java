@@ -18,6 +18,11 @@ public record AppendResult(AggregateId aggregateId, long firstVersion, long last
     /**
      * Validates the ranges.
      *
+     * @param aggregateId the stream
+     * @param firstVersion the version of the first event
+     * @param lastVersion the version of the last event, the stream's version after the append
+     * @param firstPosition the global position of the first event
+     * @param lastPosition the global position of the last event
      * @throws IllegalArgumentException when the ranges are empty, unequal or start below 1
      */
     public AppendResult {

@@ -37,6 +37,7 @@ public record EventMetadata(Map<String, String> entries) {
     /**
      * Validates and copies the entries.
      *
+     * @param entries the entries, sorted by key; unmodifiable
      * @throws InvalidInputException when a key or value breaks the rules above
      */
     public EventMetadata {

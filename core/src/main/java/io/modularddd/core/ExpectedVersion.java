@@ -112,6 +112,7 @@ public sealed interface ExpectedVersion permits ExpectedVersion.Any, ExpectedVer
         /**
          * Validates the version.
          *
+         * @param version the expected version, at least 1
          * @throws InvalidInputException when {@code version < 1}
          */
         public Exactly {

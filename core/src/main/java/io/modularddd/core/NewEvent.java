@@ -29,6 +29,10 @@ public record NewEvent(UUID eventId, Object payload, EventMetadata metadata, Ins
     /**
      * Validates the event.
      *
+     * @param eventId the event's unique id
+     * @param payload the event object; its class must be registered in the {@code EventTypeRegistry}
+     * @param metadata correlation, causation and application entries
+     * @param occurredAt when the event happened, truncated to microseconds
      * @throws InvalidInputException when an argument is null or {@code occurredAt} is out of range
      */
     public NewEvent {

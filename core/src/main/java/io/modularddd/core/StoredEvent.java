@@ -28,6 +28,15 @@ public record StoredEvent(long position, UUID eventId, AggregateId aggregateId, 
     /**
      * Checks the record's invariants.
      *
+     * @param position global position, at least 1
+     * @param eventId the event's unique id
+     * @param aggregateId the stream
+     * @param aggregateType the aggregate's type name
+     * @param eventType the stable type name from the {@code EventTypeRegistry}
+     * @param payload the decoded event object
+     * @param metadata the stored metadata (empty when none was given)
+     * @param version version within the stream, at least 1
+     * @param occurredAt when the event occurred, to the microsecond
      * @throws IllegalArgumentException when a field is null or a number is below 1
      */
     public StoredEvent {
