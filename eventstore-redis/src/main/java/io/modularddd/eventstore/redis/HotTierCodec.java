@@ -13,6 +13,7 @@ import io.modularddd.core.EventMetadata;
 import io.modularddd.core.ModularDddException;
 import io.modularddd.core.SerializationException;
 import io.modularddd.core.StoredEvent;
+import io.modularddd.core.UnknownEventTypeException;
 import io.modularddd.core.serialization.EventTypeRegistry;
 import io.modularddd.core.serialization.JacksonEventSerializer;
 import java.io.ByteArrayOutputStream;
@@ -250,9 +251,10 @@ public final class HotTierCodec {
             }
             return new StoredEvent(position, eventId, aggregateId, aggregateType, eventType, payload,
                     EventMetadata.of(entries), version, Instant.ofEpochSecond(seconds, micros * 1_000));
-        } catch (ModularDddException e) {
+        } catch (SerializationException | UnknownEventTypeException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
+            // anything else, including invalid metadata, means the member is damaged
             throw new SerializationException(eventType == null ? CORRUPT : eventType, "Could not decode a Redis "
                     + "hot-tier member of stream '" + aggregateId.value() + "': " + e.getMessage()
                     + ". The hot tier drops such keys and reloads the stream from the warm tier.", e);
