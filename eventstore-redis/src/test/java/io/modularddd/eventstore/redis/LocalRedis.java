@@ -18,6 +18,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
+import redis.clients.jedis.ClientSetInfoConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
 
 /**
  * A {@code redis-server} process a test starts for itself, on a free port in a temporary directory,
@@ -187,6 +191,12 @@ final class LocalRedis implements AutoCloseable {
     void restart() {
         kill();
         launch();
+    }
+
+    /** A plain connection to a local server, without CLIENT SETINFO (unknown to Redis 7.0). */
+    static Jedis jedis(int port) {
+        return new Jedis(new HostAndPort("127.0.0.1", port),
+                DefaultJedisClientConfig.builder().clientSetInfoConfig(ClientSetInfoConfig.DISABLED).build());
     }
 
     static boolean answersPing(int port) {

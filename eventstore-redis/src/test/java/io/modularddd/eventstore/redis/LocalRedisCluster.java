@@ -62,7 +62,7 @@ final class LocalRedisCluster implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             boolean ok = true;
             for (LocalRedis n : nodes) {
-                try (Jedis j = new Jedis("127.0.0.1", n.port())) {
+                try (Jedis j = LocalRedis.jedis(n.port())) {
                     String info = j.clusterInfo();
                     ok &= info.contains("cluster_state:ok") && info.contains("cluster_slots_ok:16384")
                             && info.contains("cluster_known_nodes:" + nodes.size());
