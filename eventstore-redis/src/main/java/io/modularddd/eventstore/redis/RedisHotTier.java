@@ -362,12 +362,16 @@ public final class RedisHotTier implements AutoCloseable {
             redisSucceeded();
         } catch (RuntimeException e) {
             metrics.writeFailure("append");
-            LOG.warn("Redis hot tier at {}: writing {} event(s) of stream '{}' failed ({}); the append is "
-                    + "committed in the warm tier, the stream's hot key is dropped", endpointText(), request.size(),
-                    request.aggregateId().value(), describe(e));
             if (redisFailed(e, "append")) {
+                // unreachable: the back-off WARN has been logged; drop the key once Redis answers
+                LOG.debug("Redis hot tier at {}: writing {} event(s) of stream '{}' failed ({}); dropping its key "
+                        + "once Redis answers", endpointText(), request.size(), request.aggregateId().value(),
+                        describe(e));
                 state.pend(key);
             } else {
+                LOG.warn("Redis hot tier at {}: writing {} event(s) of stream '{}' failed ({}); the append is "
+                        + "committed in the warm tier, the stream's hot key is dropped", endpointText(),
+                        request.size(), request.aggregateId().value(), describe(e));
                 dropOrPend(key, "write_failure");
             }
         }

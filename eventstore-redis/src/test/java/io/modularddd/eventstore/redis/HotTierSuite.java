@@ -444,6 +444,36 @@ abstract class HotTierSuite {
         }
 
         @Test
+        void a_backfill_that_would_leave_redis_looking_complete_when_it_is_not_is_refused() {
+            // given: a stream of 9 events, none in Redis, and a reader that read only versions 1..5
+            AggregateId id = id("tail");
+            append(id, ExpectedVersion.noStream(), events(1, 9));
+            redis().del(key(id));
+            List<StoredEvent> firstFive = warmLoad(id).subList(0, 5);
+            StreamKey key = hot.key(id);
+            String epoch = redis().get(key.epoch());
+            Map<byte[], Double> members = new java.util.HashMap<>();
+            for (StoredEvent e : firstFive) {
+                members.put(hot.codec().encode(e), (double) e.version());
+            }
+            // when: it backfills 1..5 without having reached the head
+            RedisOps.BackfillOutcome refused = hot.ops().backfill(key, epoch, 5, false, members, hot.ttlMillis());
+            // then: refused, because Redis would then claim the stream ends at 5
+            assertThat(refused).isEqualTo(RedisOps.BackfillOutcome.WOULD_CREATE_TAIL);
+            assertThat(redis().exists(key(id))).isFalse();
+            // when: Redis already holds a later version (9), the same backfill only fills in below it
+            append(id, ExpectedVersion.exactly(9), event(10));
+            RedisOps.BackfillOutcome written = hot.ops().backfill(key, epoch, 5, false, members, hot.ttlMillis());
+            // then
+            assertThat(written).isEqualTo(RedisOps.BackfillOutcome.WRITTEN);
+            assertThat(members(id)).extracting(Tuple::getScore).containsExactly(1.0, 2.0, 3.0, 4.0, 5.0, 10.0);
+            // and a stale epoch is refused whatever else holds
+            String stale = "not-the-epoch";
+            assertThat(hot.ops().backfill(key, stale, 5, true, members, hot.ttlMillis()))
+                    .isEqualTo(RedisOps.BackfillOutcome.EPOCH_CHANGED);
+        }
+
+        @Test
         void a_redis_error_on_write_never_fails_the_append_and_drops_the_key() {
             // given: the stream's key holds a string, so ZADD fails with WRONGTYPE
             AggregateId id = id("wrongtype");
