@@ -8,7 +8,9 @@ import java.util.function.Supplier;
 
 /**
  * The hot tier's meters. Every name starts with {@value #PREFIX}; every tag value comes from a small
- * fixed set (operation, reason, outcome), never from an aggregate id or a key.
+ * fixed set (operation, reason, outcome), never from an aggregate id or a key. Every meter also
+ * carries {@code tier=<keyPrefix>}, so several hot tiers can share one registry (a prefix is
+ * configuration, so its cardinality is that of the application's tiers).
  *
  * <ul>
  *   <li>{@code modularddd.hot_tier.hits{operation}} — pages of events served from Redis.</li>
@@ -34,11 +36,14 @@ final class HotTierMetrics {
     static final String PREFIX = "modularddd.hot_tier.";
 
     private final MeterRegistry registry;
+    private final String tier;
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
 
-    HotTierMetrics(MeterRegistry registry, Supplier<Number> pendingDrops) {
+    HotTierMetrics(MeterRegistry registry, String tier, Supplier<Number> pendingDrops) {
         this.registry = registry;
+        this.tier = tier;
         Gauge.builder(PREFIX + "pending_drops", pendingDrops, s -> s.get().doubleValue())
+                .tag("tier", tier)
                 .description("stream keys the hot tier could not drop yet and will drop once Redis answers")
                 .strongReference(true)
                 .register(registry);
@@ -80,7 +85,8 @@ final class HotTierMetrics {
         String id = name + String.join(",", tags);
         Counter c = counters.get(id);
         if (c == null) {
-            c = counters.computeIfAbsent(id, k -> Counter.builder(PREFIX + name).tags(tags).register(registry));
+            c = counters.computeIfAbsent(id, k -> Counter.builder(PREFIX + name).tags(tags).tag("tier", tier)
+                    .register(registry));
         }
         c.increment();
     }

@@ -110,7 +110,7 @@ public final class RedisHotTier implements AutoCloseable {
         this.readPageSize = b.readPageSize;
         this.maxConnections = b.maxConnections;
         this.state = new HotTierState(b.clock, b.retryAfterFailure.toMillis(), MAX_PENDING_DROPS);
-        this.metrics = new HotTierMetrics(b.meterRegistry, state::pendingCount);
+        this.metrics = new HotTierMetrics(b.meterRegistry, b.keyPrefix, state::pendingCount);
         this.secret = b.password;
         this.ops = enabled ? connect(b) : null;
     }
