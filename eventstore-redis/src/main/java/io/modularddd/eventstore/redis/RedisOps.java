@@ -104,9 +104,14 @@ final class RedisOps implements AutoCloseable {
         roundTrip.accept("read");
         List<FirstPage> pages = new ArrayList<>(keys.size());
         for (int i = 0; i < keys.size(); i++) {
-            List<Tuple> max = maxima.get(i).get();
-            pages.add(new FirstPage(ranges.get(i).get(), max.isEmpty() ? null : max.get(0).getScore(),
-                    epochs.get(i).get()));
+            try {
+                List<Tuple> max = maxima.get(i).get();
+                pages.add(new FirstPage(ranges.get(i).get(), max.isEmpty() ? null : max.get(0).getScore(),
+                        epochs.get(i).get()));
+            } catch (JedisDataException e) {
+                reroute(keys.get(i));
+                throw e;
+            }
         }
         return pages;
     }
@@ -120,6 +125,15 @@ final class RedisOps implements AutoCloseable {
 
     /** Adds members and refreshes the TTL: one pipelined MULTI/EXEC. */
     void write(StreamKey key, Map<byte[], Double> members, long ttlMillis) {
+        try {
+            writeOnce(key, members, ttlMillis);
+        } catch (JedisDataException e) {
+            reroute(key);
+            throw e;
+        }
+    }
+
+    private void writeOnce(StreamKey key, Map<byte[], Double> members, long ttlMillis) {
         try (Pipeline p = dedicated(key)) {
             p.sendCommand(new CommandArguments(Protocol.Command.MULTI));
             p.zadd(key.setBytes(), members);
@@ -131,8 +145,22 @@ final class RedisOps implements AutoCloseable {
         }
     }
 
-    /** Deletes a stream's set and gives it a new epoch token: one pipelined MULTI/EXEC. */
+    /**
+     * Deletes a stream's set and gives it a new epoch token: one pipelined MULTI/EXEC. On a cluster
+     * whose slot moved, it is retried once after the client learned the new owner.
+     */
     void drop(StreamKey key, long ttlMillis) {
+        try {
+            dropOnce(key, ttlMillis);
+        } catch (JedisDataException e) {
+            if (!reroute(key)) {
+                throw e;
+            }
+            dropOnce(key, ttlMillis);
+        }
+    }
+
+    private void dropOnce(StreamKey key, long ttlMillis) {
         try (Pipeline p = dedicated(key)) {
             p.sendCommand(new CommandArguments(Protocol.Command.MULTI));
             p.del(key.setBytes());
@@ -195,6 +223,9 @@ final class RedisOps implements AutoCloseable {
             if (watching) {
                 connection.setBroken(); // never hand a connection with a live WATCH back to the pool
             }
+            if (e instanceof JedisDataException) {
+                reroute(key);
+            }
             throw e;
         } finally {
             connection.close();
@@ -236,6 +267,26 @@ final class RedisOps implements AutoCloseable {
         } catch (RuntimeException e) {
             // best effort: a pool that cannot be cleared now will replace broken connections as they fail
         }
+    }
+
+    /**
+     * On a cluster, sends one key-routed command through the cluster client after an error on a
+     * slot connection: if the slot moved (MOVED/ASK, which the per-slot MULTI/EXEC and the cluster
+     * pipeline do not follow), the client follows the redirection and refreshes its slot map, so the
+     * next per-slot connection goes to the new owner.
+     *
+     * @return true on a cluster (a retry may now succeed)
+     */
+    private boolean reroute(StreamKey key) {
+        if (cluster == null) {
+            return false;
+        }
+        try {
+            cluster.exists(key.setBytes());
+        } catch (RuntimeException e) {
+            // the original failure is what the caller reports
+        }
+        return true;
     }
 
     private static void checkExec(Object reply, StreamKey key) {

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.params.MigrateParams;
+import redis.clients.jedis.util.JedisClusterCRC16;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -84,6 +87,63 @@ class RedisClusterTest {
             }
         } finally {
             target.deleteKeys(prefix);
+        }
+    }
+
+    @Test
+    void a_stream_whose_slot_moved_to_another_node_is_written_there_after_one_failed_write() {
+        // given: a stream in Redis, and a tier whose client knows the current slot map
+        String prefix = PREFIX + ":moved";
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (TieredEventStore store = TieredEventStore.of(InMemoryEventStore.create(ContractEvents.serializer()),
+                target.tier(prefix).registry(ContractEvents.REGISTRY).meterRegistry(meters).build())) {
+            AggregateId id = AggregateId.of("moving {slot} " + java.util.UUID.randomUUID());
+            store.append(AppendRequest.of(id, "Thing", ExpectedVersion.noStream(), NewEvent.of(new Happened("a", 1)),
+                    NewEvent.of(new Happened("b", 2))));
+            String key = store.hot().keyOf(id);
+            int from = nodeHolding(key);
+            int to = (from + 1) % cluster.nodes().size();
+
+            // when: the stream's slot is migrated to another node behind the client's back
+            migrateSlot(JedisClusterCRC16.getSlot(key), from, to);
+            store.append(AppendRequest.of(id, "Thing", ExpectedVersion.exactly(2), NewEvent.of(new Happened("c", 3))));
+            store.append(AppendRequest.of(id, "Thing", ExpectedVersion.exactly(3), NewEvent.of(new Happened("d", 4))));
+
+            // then: the first write met MOVED and dropped the key on its new node; the next went there
+            assertThat(meters.find(HotTierMetrics.PREFIX + "write_failures").counters().stream()
+                    .mapToDouble(io.micrometer.core.instrument.Counter::count).sum()).isEqualTo(1);
+            assertThat(nodeHolding(key)).isEqualTo(to);
+            try (EventStream s = store.load(id)) {
+                assertThat(s.toList()).extracting(e -> e.version()).containsExactly(1L, 2L, 3L, 4L);
+            }
+            try (EventStream s = store.load(id)) {
+                assertThat(s.toList()).hasSize(4);
+            }
+            assertThat(meters.find(HotTierMetrics.PREFIX + "hits").counters().stream()
+                    .mapToDouble(io.micrometer.core.instrument.Counter::count).sum()).isPositive();
+        } finally {
+            target.deleteKeys(prefix);
+        }
+    }
+
+    /** Moves one slot and its keys from one node to another, as redis-cli --cluster reshard does. */
+    private static void migrateSlot(int slot, int from, int to) {
+        LocalRedis source = cluster.nodes().get(from);
+        LocalRedis dest = cluster.nodes().get(to);
+        try (Jedis src = LocalRedis.jedis(source.port()); Jedis dst = LocalRedis.jedis(dest.port())) {
+            String srcId = src.clusterMyId();
+            String dstId = dst.clusterMyId();
+            dst.clusterSetSlotImporting(slot, srcId);
+            src.clusterSetSlotMigrating(slot, dstId);
+            List<String> keys;
+            while (!(keys = src.clusterGetKeysInSlot(slot, 100)).isEmpty()) {
+                src.migrate("127.0.0.1", dest.port(), 5_000, new MigrateParams(), keys.toArray(String[]::new));
+            }
+            for (LocalRedis n : cluster.nodes()) {
+                try (Jedis j = LocalRedis.jedis(n.port())) {
+                    j.clusterSetSlotNode(slot, dstId);
+                }
+            }
         }
     }
 
