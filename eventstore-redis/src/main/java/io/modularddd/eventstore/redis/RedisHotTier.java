@@ -392,6 +392,9 @@ public final class RedisHotTier implements AutoCloseable {
 
     /** Drops a key now when Redis is usable, else remembers it; never throws. */
     void dropOrPend(StreamKey key, String reason) {
+        if (!enabled) {
+            return;
+        }
         if (!ready()) {
             state.pend(key);
             return;

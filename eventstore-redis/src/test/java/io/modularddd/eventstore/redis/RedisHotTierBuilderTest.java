@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.modularddd.core.AggregateId;
 import io.modularddd.core.AppendRequest;
+import io.modularddd.core.ConcurrencyConflictException;
 import io.modularddd.core.EventStream;
 import io.modularddd.core.ExpectedVersion;
 import io.modularddd.core.InMemoryEventStore;
@@ -155,6 +156,21 @@ class RedisHotTierBuilderTest {
                 tier.invalidate(id);
                 assertThat(tier.keyOf(id)).isEqualTo("modularddd:hot:{off-1}:s");
                 assertThat(tier.toString()).contains("disabled");
+            }
+        }
+
+        @Test
+        void a_disabled_tier_remembers_nothing_to_drop_after_conflicts() {
+            RedisHotTier tier = builder().enabled(false).build();
+            AggregateId id = AggregateId.of("off-2");
+            try (TieredEventStore store = TieredEventStore.of(InMemoryEventStore.create(ContractEvents.serializer()),
+                    tier)) {
+                store.append(AppendRequest.of(id, "Thing", ExpectedVersion.noStream(), NewEvent.of(new Happened("x", 1))));
+                for (int i = 0; i < 3; i++) {
+                    assertThatThrownBy(() -> store.append(AppendRequest.of(id, "Thing", ExpectedVersion.noStream(),
+                            NewEvent.of(new Happened("y", 2))))).isInstanceOf(ConcurrencyConflictException.class);
+                }
+                assertThat(tier.state().pendingCount()).isZero();
             }
         }
 
