@@ -52,6 +52,7 @@ public sealed interface HotTierCompression permits HotTierCompression.None, HotT
         /**
          * Validates the threshold.
          *
+         * @param thresholdBytes events up to this size stay uncompressed
          * @throws IllegalArgumentException when it is negative or too large
          */
         public Lz4 {
