@@ -86,13 +86,18 @@ final class HotTierState {
             return;
         }
         if (pendingCount.get() >= maxPending) {
-            generation.incrementAndGet();
-            purgeRequired = true;
+            requirePurge();
             return;
         }
         if (pending.add(key)) {
             pendingCount.incrementAndGet();
         }
+    }
+
+    /** Gives up tracking single keys: every stream of the prefix is dropped before Redis is used again. */
+    void requirePurge() {
+        generation.incrementAndGet();
+        purgeRequired = true;
     }
 
     void dropped(StreamKey key) {

@@ -78,6 +78,8 @@ public final class RedisHotTier implements AutoCloseable {
     public static final int DEFAULT_READ_PAGE_SIZE = 500;
     /** Keys remembered for a deferred drop before the tier falls back to dropping the whole prefix. */
     static final int MAX_PENDING_DROPS = 100_000;
+    /** Deferred drops done by one caller, in one pipeline. */
+    static final int REPAIR_BATCH = 1_000;
 
     private final boolean enabled;
     private final List<RedisEndpoint> endpoints;
@@ -320,8 +322,16 @@ public final class RedisHotTier implements AutoCloseable {
                 LOG.info("Redis hot tier at {} (prefix '{}'): dropped all {} stream key(s) after more than {} "
                         + "deferred drops had piled up", endpointText(), keys.prefix(), n, MAX_PENDING_DROPS);
             }
-            for (StreamKey key : new ArrayList<>(state.pendingKeys())) {
-                ops.drop(key, ttlMillis);
+            // at most REPAIR_BATCH keys per caller, in one round trip; callers after it go on with the rest
+            List<StreamKey> batch = new ArrayList<>(Math.min(state.pendingCount(), REPAIR_BATCH));
+            for (StreamKey key : state.pendingKeys()) {
+                if (batch.size() == REPAIR_BATCH) {
+                    break;
+                }
+                batch.add(key);
+            }
+            ops.dropMany(batch, ttlMillis);
+            for (StreamKey key : batch) {
                 state.dropped(key);
                 metrics.drop("deferred");
             }

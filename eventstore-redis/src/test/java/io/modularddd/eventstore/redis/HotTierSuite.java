@@ -520,6 +520,69 @@ abstract class HotTierSuite {
             }
         }
 
+        @Test
+        void deferred_drops_are_done_a_thousand_per_caller_in_one_round_trip_before_those_streams_are_read() {
+            // given: 1,100 streams in Redis, each remembered for a deferred drop
+            String own = prefix() + ":deferred" + UUID.randomUUID().toString().substring(0, 6);
+            try (TieredEventStore mine = tiered(own)) {
+                List<AggregateId> ids = new ArrayList<>();
+                for (int i = 0; i < 1_100; i++) {
+                    AggregateId id = id("deferred" + i);
+                    mine.append(AppendRequest.of(id, "Thing", ExpectedVersion.noStream(), event(i)));
+                    ids.add(id);
+                }
+                for (AggregateId id : ids) {
+                    mine.hot().state().pend(mine.hot().key(id));
+                }
+                // when: the next caller finds Redis usable
+                assertThat(mine.hot().ready()).isTrue();
+                // then: it dropped the first thousand, the rest are still remembered and bypassed
+                assertThat(mine.hot().state().pendingCount()).isEqualTo(100);
+                long present = ids.stream().filter(id -> redis().exists(mine.hot().keyOf(id))).count();
+                assertThat(present).isEqualTo(100);
+                // when: the next caller comes
+                assertThat(mine.hot().ready()).isTrue();
+                // then
+                assertThat(mine.hot().state().pendingCount()).isZero();
+                assertThat(ids.stream().filter(id -> redis().exists(mine.hot().keyOf(id))).count()).isZero();
+                try (EventStream s = mine.load(ids.get(0))) {
+                    assertThat(versions(s.toList())).containsExactly(1L);
+                }
+            } finally {
+                target().deleteKeys(own);
+            }
+        }
+
+        @Test
+        void a_required_purge_drops_every_stream_of_the_prefix_before_redis_is_used_again() {
+            // given: streams in Redis, and a tier that lost track of its deferred drops
+            String own = prefix() + ":purged" + UUID.randomUUID().toString().substring(0, 6);
+            try (TieredEventStore mine = tiered(own)) {
+                List<AggregateId> ids = new ArrayList<>();
+                for (int i = 0; i < 30; i++) {
+                    AggregateId id = id("purged" + i);
+                    mine.append(AppendRequest.of(id, "Thing", ExpectedVersion.noStream(), events(1, 2)));
+                    ids.add(id);
+                }
+                long generation = mine.hot().state().generation();
+                mine.hot().state().requirePurge();
+                // then: no stream is read from Redis meanwhile
+                assertThat(mine.hot().state().isPending(mine.hot().key(ids.get(0)))).isTrue();
+                assertThat(mine.hot().state().generation()).isGreaterThan(generation);
+                // when: the next caller finds Redis usable
+                assertThat(mine.hot().ready()).isTrue();
+                // then: every stream of the prefix is gone, and reads are served (and backfilled) again
+                assertThat(ids.stream().filter(id -> redis().exists(mine.hot().keyOf(id))).count()).isZero();
+                assertThat(mine.hot().state().purgeRequired()).isFalse();
+                try (EventStream s = mine.load(ids.get(3))) {
+                    assertThat(versions(s.toList())).containsExactly(1L, 2L);
+                }
+                assertThat(redis().exists(mine.hot().keyOf(ids.get(3)))).isTrue();
+            } finally {
+                target().deleteKeys(own);
+            }
+        }
+
         private TieredEventStore tiered(String keyPrefix) {
             RedisHotTier.Builder b = target().tier(keyPrefix).registry(ContractEvents.REGISTRY);
             configure(b);
