@@ -1,0 +1,259 @@
+package io.modularddd.eventstore.redis;
+
+import io.modularddd.core.AggregateId;
+import io.modularddd.core.AppendOutcomeUnknownException;
+import io.modularddd.core.AppendRequest;
+import io.modularddd.core.AppendResult;
+import io.modularddd.core.ConcurrencyConflictException;
+import io.modularddd.core.EventStore;
+import io.modularddd.core.EventStream;
+import io.modularddd.core.StoredEvent;
+import io.modularddd.core.internal.Checks;
+import io.modularddd.core.internal.IteratorEventStream;
+import io.modularddd.core.internal.StoreChecks;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An {@link EventStore} with a Redis hot tier in front of a warm store (JDBC, in-memory, any
+ * {@code EventStore}). The warm store is the source of truth; Redis holds copies of recent streams.
+ *
+ * <h2>Writes</h2>
+ * Appends go to the warm store first; it checks the expected version and commits. Only then are the
+ * new events written to Redis, one pipelined MULTI/EXEC per stream that also refreshes the key's
+ * TTL. A Redis failure never fails a committed append (see {@link RedisHotTier}). When the warm store
+ * reports a {@link ConcurrencyConflictException} — possibly because the caller decided from a stale
+ * copy in Redis — the stream's key is dropped, so the caller's retry loads fresh events.
+ *
+ * <h2>Reads</h2>
+ * {@link #load} reads Redis page by page and accepts only a run of versions without holes from the
+ * version asked for; what Redis lacks is read from the warm store and written back (backfilled).
+ * {@link #loadBatch} reads the first page of every stream in one Redis pipeline and sends all streams
+ * Redis cannot serve to one warm {@code loadBatch}.
+ *
+ * <p>{@link #readAll} and {@link #currentVersion} go to the warm store: Redis holds only some
+ * streams, for a while, so it cannot answer "every event in global order" or "the version now", and
+ * {@code currentVersion} is what writers use to decide their expected version — it must be the truth.
+ *
+ * <p>Thread-safe when the warm store is. {@link #close()} closes the hot tier and the warm store.
+ */
+public final class TieredEventStore implements EventStore {
+
+    private static final String LOAD = "load";
+    private static final String LOAD_BATCH = "load_batch";
+
+    private final EventStore warm;
+    private final RedisHotTier hot;
+
+    private TieredEventStore(EventStore warm, RedisHotTier hot) {
+        this.warm = warm;
+        this.hot = hot;
+    }
+
+    /**
+     * Puts a hot tier in front of a warm store. The tiered store owns both from now on.
+     *
+     * @param warm the source of truth
+     * @param hot  the Redis hot tier; when disabled, every call goes to {@code warm}
+     * @return the tiered store
+     * @throws io.modularddd.core.InvalidInputException when an argument is null
+     */
+    public static TieredEventStore of(EventStore warm, RedisHotTier hot) {
+        return new TieredEventStore(Checks.notNull("warm", warm), Checks.notNull("hot", hot));
+    }
+
+    /**
+     * Returns the warm store.
+     *
+     * @return the source of truth
+     */
+    public EventStore warm() {
+        return warm;
+    }
+
+    /**
+     * Returns the hot tier.
+     *
+     * @return the hot tier
+     */
+    public RedisHotTier hot() {
+        return hot;
+    }
+
+    @Override
+    public AppendResult append(AppendRequest request) {
+        StoreChecks.request(request);
+        AppendResult result;
+        try {
+            result = warm.append(request);
+        } catch (ConcurrencyConflictException e) {
+            hot.dropOrPend(hot.key(e.aggregateId()), "conflict");
+            throw e;
+        } catch (AppendOutcomeUnknownException e) {
+            // maybe committed, certainly not in Redis: drop so no reader takes Redis for complete
+            hot.dropOrPend(hot.key(request.aggregateId()), "outcome_unknown");
+            throw e;
+        }
+        hot.afterAppend(request, result);
+        return result;
+    }
+
+    @Override
+    public List<AppendResult> appendBatch(List<AppendRequest> requests) {
+        List<AppendRequest> checked = StoreChecks.batch(requests);
+        List<AppendResult> results;
+        try {
+            results = warm.appendBatch(checked);
+        } catch (ConcurrencyConflictException e) {
+            hot.dropOrPend(hot.key(e.aggregateId()), "conflict");
+            throw e;
+        } catch (AppendOutcomeUnknownException e) {
+            for (AppendRequest r : checked) {
+                hot.dropOrPend(hot.key(r.aggregateId()), "outcome_unknown");
+            }
+            throw e;
+        }
+        for (int i = 0; i < checked.size(); i++) {
+            hot.afterAppend(checked.get(i), results.get(i));
+        }
+        return results;
+    }
+
+    @Override
+    public EventStream load(AggregateId aggregateId, long fromVersion, long toVersion) {
+        StoreChecks.load(aggregateId, fromVersion, toVersion);
+        if (!hot.enabled() || fromVersion >= TieredLimits.MAX_EXACT_VERSION) {
+            return warm.load(aggregateId, fromVersion, toVersion);
+        }
+        if (!hot.ready()) {
+            hot.metrics().fallback(LOAD, "unavailable");
+            return warm.load(aggregateId, fromVersion, toVersion);
+        }
+        if (hot.state().isPending(hot.key(aggregateId))) {
+            hot.metrics().fallback(LOAD, "pending_drop");
+            return warm.load(aggregateId, fromVersion, toVersion);
+        }
+        return new IteratorEventStream(new HotReader(hot, warm, aggregateId, fromVersion, toVersion, LOAD,
+                hot.state().generation()), () -> { });
+    }
+
+    @Override
+    public Map<AggregateId, EventStream> loadBatch(Collection<AggregateId> aggregateIds, long fromVersion,
+                                                   long toVersion) {
+        List<AggregateId> ids = StoreChecks.ids(aggregateIds);
+        StoreChecks.versions(fromVersion, toVersion);
+        if (ids.isEmpty() || !hot.enabled() || fromVersion >= TieredLimits.MAX_EXACT_VERSION) {
+            return warm.loadBatch(ids, fromVersion, toVersion);
+        }
+        if (!hot.ready()) {
+            hot.metrics().fallback(LOAD_BATCH, "unavailable");
+            return warm.loadBatch(ids, fromVersion, toVersion);
+        }
+        long generation = hot.state().generation();
+        List<AggregateId> hotIds = new ArrayList<>(ids.size());
+        List<StreamKey> hotKeys = new ArrayList<>(ids.size());
+        List<AggregateId> missing = new ArrayList<>();
+        for (AggregateId id : ids) {
+            StreamKey key = hot.key(id);
+            if (hot.state().isPending(key)) {
+                hot.metrics().fallback(LOAD_BATCH, "pending_drop");
+                missing.add(id);
+            } else {
+                hotIds.add(id);
+                hotKeys.add(key);
+            }
+        }
+        int limit = hot.readPageSize();
+        List<RedisOps.FirstPage> pages;
+        try {
+            pages = hotKeys.isEmpty() ? List.of() : hot.ops().readFirstPages(hotKeys, fromVersion, toVersion, limit);
+        } catch (RuntimeException e) {
+            hot.redisFailed(e, LOAD_BATCH);
+            hot.metrics().fallback(LOAD_BATCH, "redis_error");
+            return warm.loadBatch(ids, fromVersion, toVersion);
+        }
+        Map<AggregateId, EventStream> served = new HashMap<>();
+        Map<AggregateId, RedisOps.FirstPage> backfillable = new HashMap<>();
+        for (int i = 0; i < hotIds.size(); i++) {
+            AggregateId id = hotIds.get(i);
+            RedisOps.FirstPage page = pages.get(i);
+            List<StoredEvent> run;
+            try {
+                run = HotReader.contiguousRun(hot.codec(), id, hotKeys.get(i), page.members(), fromVersion, toVersion);
+            } catch (RuntimeException e) {
+                hot.metrics().miss(LOAD_BATCH, "anomaly");
+                hot.dropOrPend(hotKeys.get(i), "anomaly");
+                missing.add(id);
+                continue;
+            }
+            boolean whole = run.size() == page.members().size();
+            if (whole && run.size() == limit) {
+                hot.metrics().hit(LOAD_BATCH);
+                served.put(id, new IteratorEventStream(new HotReader(hot, warm, id, fromVersion, toVersion, LOAD_BATCH,
+                        generation, run, page.maxScore(), page.epoch()), () -> { }));
+            } else if (whole && (!run.isEmpty() || page.maxScore() != null && page.maxScore() < fromVersion)) {
+                hot.metrics().hit(LOAD_BATCH);
+                served.put(id, EventStream.of(run));
+            } else {
+                hot.metrics().miss(LOAD_BATCH, !whole || page.maxScore() != null ? "gap" : "absent");
+                missing.add(id);
+                backfillable.put(id, page);
+            }
+        }
+        if (!missing.isEmpty()) {
+            Map<AggregateId, EventStream> fromWarm = warm.loadBatch(missing, fromVersion, toVersion);
+            for (AggregateId id : missing) {
+                EventStream stream = fromWarm.get(id);
+                RedisOps.FirstPage page = backfillable.get(id);
+                if (page != null) {
+                    StreamKey key = hot.key(id);
+                    stream = new IteratorEventStream(new BackfillingIterator(stream.iterator(), hot, key, page.epoch(),
+                            page.maxScore(), generation, toVersion), stream::close);
+                }
+                served.put(id, stream);
+            }
+        }
+        Map<AggregateId, EventStream> result = new LinkedHashMap<>();
+        for (AggregateId id : ids) {
+            result.put(id, served.get(id));
+        }
+        return result;
+    }
+
+    /**
+     * Reads the global log from the warm store: Redis holds only some streams, so it cannot give every
+     * event in commit order.
+     */
+    @Override
+    public EventStream readAll(long fromPosition, int limit) {
+        return warm.readAll(fromPosition, limit);
+    }
+
+    /**
+     * Answers from the warm store: writers base their expected version on this, so it must be the
+     * source of truth, never a copy that may lag behind.
+     */
+    @Override
+    public long currentVersion(AggregateId aggregateId) {
+        return warm.currentVersion(aggregateId);
+    }
+
+    /** Closes the hot tier, then the warm store. */
+    @Override
+    public void close() {
+        try {
+            hot.close();
+        } finally {
+            warm.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TieredEventStore[hot=" + hot + ", warm=" + warm + "]";
+    }
+}

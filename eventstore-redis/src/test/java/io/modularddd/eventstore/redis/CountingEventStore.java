@@ -1,0 +1,81 @@
+package io.modularddd.eventstore.redis;
+
+import io.modularddd.core.AggregateId;
+import io.modularddd.core.AppendRequest;
+import io.modularddd.core.AppendResult;
+import io.modularddd.core.EventStore;
+import io.modularddd.core.EventStream;
+import io.modularddd.core.StoredEvent;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A fake warm store: passes everything to a real store and counts the reads the tiered store sends
+ * to the warm tier. An optional one-shot hook runs right after a {@code load} has read its events
+ * (before they are returned), to interleave other work between a reader's warm read and its backfill.
+ */
+final class CountingEventStore implements EventStore {
+
+    final EventStore delegate;
+    final AtomicInteger loads = new AtomicInteger();
+    final AtomicInteger loadBatches = new AtomicInteger();
+    final List<List<AggregateId>> loadBatchIds = Collections.synchronizedList(new ArrayList<>());
+    volatile Runnable afterLoad;
+
+    CountingEventStore(EventStore delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public AppendResult append(AppendRequest request) {
+        return delegate.append(request);
+    }
+
+    @Override
+    public List<AppendResult> appendBatch(List<AppendRequest> requests) {
+        return delegate.appendBatch(requests);
+    }
+
+    @Override
+    public EventStream load(AggregateId aggregateId, long fromVersion, long toVersion) {
+        loads.incrementAndGet();
+        Runnable hook = afterLoad;
+        if (hook == null) {
+            return delegate.load(aggregateId, fromVersion, toVersion);
+        }
+        afterLoad = null;
+        List<StoredEvent> events;
+        try (EventStream s = delegate.load(aggregateId, fromVersion, toVersion)) {
+            events = s.toList();
+        }
+        hook.run();
+        return EventStream.of(events);
+    }
+
+    @Override
+    public Map<AggregateId, EventStream> loadBatch(Collection<AggregateId> aggregateIds, long fromVersion,
+                                                   long toVersion) {
+        loadBatches.incrementAndGet();
+        loadBatchIds.add(List.copyOf(aggregateIds));
+        return delegate.loadBatch(aggregateIds, fromVersion, toVersion);
+    }
+
+    @Override
+    public EventStream readAll(long fromPosition, int limit) {
+        return delegate.readAll(fromPosition, limit);
+    }
+
+    @Override
+    public long currentVersion(AggregateId aggregateId) {
+        return delegate.currentVersion(aggregateId);
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}

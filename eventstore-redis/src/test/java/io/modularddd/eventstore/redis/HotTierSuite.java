@@ -1,0 +1,683 @@
+package io.modularddd.eventstore.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.modularddd.core.AggregateId;
+import io.modularddd.core.AppendRequest;
+import io.modularddd.core.AppendResult;
+import io.modularddd.core.ConcurrencyConflictException;
+import io.modularddd.core.EventStream;
+import io.modularddd.core.ExpectedVersion;
+import io.modularddd.core.InMemoryEventStore;
+import io.modularddd.core.NewEvent;
+import io.modularddd.core.StoredEvent;
+import io.modularddd.testkit.ContractEvents;
+import io.modularddd.testkit.ContractEvents.Happened;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.ScanIteration;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.resps.Tuple;
+
+/**
+ * What the Redis hot tier does beyond the {@code EventStoreContract}: its key layout, where reads are
+ * served from, what it does with gaps, stale data, bad data and Redis errors, and how it backfills.
+ * Runs on the shared Redis, on a hardened server (renamed commands) and on a cluster.
+ */
+abstract class HotTierSuite {
+
+    protected abstract RedisTarget target();
+
+    protected abstract String prefix();
+
+    /** Settings of this run (e.g. format); tests add theirs through {@link #reopen}. */
+    protected void configure(RedisHotTier.Builder builder) {
+    }
+
+    SimpleMeterRegistry meters;
+    CountingEventStore warm;
+    RedisHotTier hot;
+    TieredEventStore store;
+
+    @BeforeEach
+    void open() {
+        reopen(b -> { });
+    }
+
+    @AfterEach
+    void closeStore() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    void reopen(Consumer<RedisHotTier.Builder> settings) {
+        closeStore();
+        meters = new SimpleMeterRegistry();
+        warm = new CountingEventStore(InMemoryEventStore.create(ContractEvents.serializer()));
+        RedisHotTier.Builder b = target().tier(prefix()).registry(ContractEvents.REGISTRY).meterRegistry(meters);
+        configure(b);
+        settings.accept(b);
+        hot = b.build();
+        store = TieredEventStore.of(warm, hot);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    UnifiedJedis redis() {
+        return target().inspector();
+    }
+
+    static AggregateId id(String name) {
+        return AggregateId.of(name + "-" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    static NewEvent event(long n) {
+        return NewEvent.of(new Happened("event " + n, n));
+    }
+
+    static NewEvent[] events(long from, long to) {
+        return LongStream.rangeClosed(from, to).mapToObj(HotTierSuite::event).toArray(NewEvent[]::new);
+    }
+
+    AppendResult append(AggregateId id, ExpectedVersion expected, NewEvent... events) {
+        return store.append(AppendRequest.of(id, "Thing", expected, events));
+    }
+
+    List<StoredEvent> load(AggregateId id) {
+        try (EventStream s = store.load(id)) {
+            return s.toList();
+        }
+    }
+
+    List<StoredEvent> warmLoad(AggregateId id) {
+        try (EventStream s = warm.delegate.load(id)) {
+            return s.toList();
+        }
+    }
+
+    static List<Long> versions(List<StoredEvent> events) {
+        return events.stream().map(StoredEvent::version).collect(Collectors.toList());
+    }
+
+    static List<Long> range(long from, long to) {
+        return LongStream.rangeClosed(from, to).boxed().collect(Collectors.toList());
+    }
+
+    double count(String name, String... tags) {
+        return meters.find(HotTierMetrics.PREFIX + name).tags(tags).counters().stream()
+                .mapToDouble(Counter::count).sum();
+    }
+
+    byte[] key(AggregateId id) {
+        return hot.keyOf(id).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    List<Tuple> members(AggregateId id) {
+        return redis().zrangeWithScores(key(id), 0, -1);
+    }
+
+    /** Loads and checks the result equals the warm tier's events, field by field. */
+    void assertLoadEqualsWarm(AggregateId id) {
+        List<StoredEvent> loaded = load(id);
+        assertThat(loaded).usingRecursiveFieldByFieldElementComparator().isEqualTo(warmLoad(id));
+    }
+
+    // ------------------------------------------------------------------ tests
+
+    /** The key layout and TTL. */
+    @Nested
+    class Layout {
+
+        @Test
+        void each_stream_is_one_sorted_set_scored_by_version() {
+            // given
+            AggregateId id = id("layout");
+            // when
+            append(id, ExpectedVersion.noStream(), events(1, 3));
+            append(id, ExpectedVersion.exactly(3), events(4, 5));
+            // then
+            List<Tuple> members = members(id);
+            assertThat(members).extracting(Tuple::getScore).containsExactly(1.0, 2.0, 3.0, 4.0, 5.0);
+            List<StoredEvent> stored = warmLoad(id);
+            for (int i = 0; i < members.size(); i++) {
+                assertThat(hot.codec().decode(id, members.get(i).getBinaryElement()))
+                        .usingRecursiveComparison().isEqualTo(stored.get(i));
+            }
+            assertThat(hot.keyOf(id)).startsWith(prefix() + ":{").endsWith("}:s");
+        }
+
+        @Test
+        void every_write_refreshes_the_ttl() {
+            // given
+            AggregateId id = id("ttl");
+            append(id, ExpectedVersion.noStream(), event(1));
+            long ttl = hot.ttl().toMillis();
+            assertThat(redis().pttl(key(id))).isBetween(ttl - 60_000, ttl);
+            redis().pexpire(key(id), 5_000);
+            // when
+            append(id, ExpectedVersion.exactly(1), event(2));
+            // then
+            assertThat(redis().pttl(key(id))).isBetween(ttl - 60_000, ttl);
+        }
+
+        @Test
+        void repeating_an_append_rewrites_identical_members() {
+            // given
+            AggregateId id = id("idem");
+            AppendRequest request = AppendRequest.of(id, "Thing", ExpectedVersion.noStream(), events(1, 4));
+            store.append(request);
+            List<Tuple> before = members(id);
+            // when
+            store.append(request);
+            // then
+            assertThat(members(id)).hasSize(4).usingRecursiveFieldByFieldElementComparator().isEqualTo(before);
+        }
+
+        @Test
+        void a_backfilled_event_is_byte_for_byte_the_member_the_append_wrote() {
+            // given
+            AggregateId id = id("same-bytes");
+            append(id, ExpectedVersion.noStream(), events(1, 5));
+            Set<String> written = memberSet(id);
+            redis().del(key(id));
+            // when
+            assertLoadEqualsWarm(id);
+            // then
+            assertThat(memberSet(id)).isEqualTo(written);
+        }
+
+        private Set<String> memberSet(AggregateId id) {
+            Set<String> set = new HashSet<>();
+            for (Tuple t : members(id)) {
+                set.add(java.util.HexFormat.of().formatHex(t.getBinaryElement()));
+            }
+            return set;
+        }
+
+        @Test
+        void ids_with_glob_brace_colon_space_and_emoji_characters_get_distinct_exactly_matching_keys() {
+            // given
+            String s = UUID.randomUUID().toString().substring(0, 6);
+            List<AggregateId> ids = new ArrayList<>();
+            for (String raw : List.of("a*" + s, "a?" + s, "a[b]" + s, "a[!b]" + s, "{a}" + s, "a}{" + s, "a\\b" + s,
+                    "a b" + s, "a:b" + s, "a%3Ab" + s, "😀" + s, "a" + s, "A" + s, "{}" + s)) {
+                ids.add(AggregateId.of(raw));
+            }
+            // when
+            for (int i = 0; i < ids.size(); i++) {
+                append(ids.get(i), ExpectedVersion.noStream(), event(i));
+            }
+            // then
+            Set<String> keys = new HashSet<>();
+            for (int i = 0; i < ids.size(); i++) {
+                AggregateId id = ids.get(i);
+                String key = hot.keyOf(id);
+                assertThat(keys.add(key)).as("distinct key for %s", id).isTrue();
+                List<StoredEvent> loaded = load(id);
+                assertThat(loaded).singleElement().satisfies(e -> {
+                    assertThat(e.aggregateId()).isEqualTo(id);
+                    assertThat(((Happened) e.payload()).n()).isEqualTo(ids.indexOf(id));
+                });
+                // the escaped key, used as a SCAN MATCH pattern, matches exactly its own key
+                List<String> matched = new ArrayList<>();
+                ScanIteration scan = redis().scanIteration(1000, StreamKeys.globEscape(key));
+                while (!scan.isIterationCompleted()) {
+                    matched.addAll(scan.nextBatchList());
+                }
+                assertThat(matched).containsExactly(key);
+            }
+        }
+    }
+
+    /** Where loads are served from. */
+    @Nested
+    class Reads {
+
+        @Test
+        void a_stream_in_redis_is_loaded_without_asking_the_warm_tier() {
+            // given
+            AggregateId id = id("hot");
+            append(id, ExpectedVersion.noStream(), events(1, 10));
+            int warmLoads = warm.loads.get();
+            // when
+            List<StoredEvent> loaded = load(id);
+            // then
+            assertThat(versions(loaded)).isEqualTo(range(1, 10));
+            assertThat(loaded).usingRecursiveFieldByFieldElementComparator().isEqualTo(warmLoad(id));
+            assertThat(warm.loads.get()).isEqualTo(warmLoads);
+            assertThat(count("hits", "operation", "load")).isEqualTo(1);
+            assertThat(count("misses")).isZero();
+        }
+
+        @Test
+        void versions_past_the_head_are_answered_by_redis_alone() {
+            // given
+            AggregateId id = id("past");
+            append(id, ExpectedVersion.noStream(), events(1, 10));
+            // when
+            List<StoredEvent> loaded;
+            try (EventStream s = store.load(id, 11)) {
+                loaded = s.toList();
+            }
+            // then
+            assertThat(loaded).isEmpty();
+            assertThat(warm.loads.get()).isZero();
+            assertThat(count("hits", "operation", "load")).isEqualTo(1);
+        }
+
+        @Test
+        void a_large_stream_is_read_in_pages() {
+            // given
+            reopen(b -> b.readPageSize(7));
+            AggregateId id = id("pages");
+            append(id, ExpectedVersion.noStream(), events(1, 50));
+            double before = count("redis_round_trips", "operation", "read");
+            // when
+            List<StoredEvent> loaded = load(id);
+            // then: 7 full pages of 7 and a last page of 1, each one round trip
+            assertThat(versions(loaded)).isEqualTo(range(1, 50));
+            assertThat(count("redis_round_trips", "operation", "read") - before).isEqualTo(8);
+            assertThat(count("hits", "operation", "load")).isEqualTo(8);
+            assertThat(warm.loads.get()).isZero();
+        }
+
+        @Test
+        void an_absent_stream_is_read_from_the_warm_tier_backfilled_and_then_served_hot() {
+            // given
+            AggregateId id = id("absent");
+            append(id, ExpectedVersion.noStream(), events(1, 6));
+            redis().del(key(id));
+            // when
+            assertLoadEqualsWarm(id);
+            // then
+            assertThat(count("misses", "operation", "load", "reason", "absent")).isEqualTo(1);
+            assertThat(count("backfills", "outcome", "written")).isEqualTo(1);
+            assertThat(members(id)).extracting(Tuple::getScore).containsExactly(1.0, 2.0, 3.0, 4.0, 5.0, 6.0);
+            int warmLoads = warm.loads.get();
+            assertThat(versions(load(id))).isEqualTo(range(1, 6));
+            assertThat(warm.loads.get()).isEqualTo(warmLoads);
+            assertThat(count("hits", "operation", "load")).isEqualTo(1);
+        }
+
+        @Test
+        void a_gap_inside_redis_is_filled_from_the_warm_tier_and_backfilled() {
+            // given
+            AggregateId id = id("gap");
+            for (long v = 1; v <= 6; v++) {
+                append(id, ExpectedVersion.of(v - 1), event(v));
+            }
+            redis().zremrangeByScore(key(id), 3, 4);
+            // when
+            assertLoadEqualsWarm(id);
+            // then
+            assertThat(count("misses", "operation", "load", "reason", "gap")).isEqualTo(1);
+            assertThat(members(id)).extracting(Tuple::getScore).containsExactly(1.0, 2.0, 3.0, 4.0, 5.0, 6.0);
+        }
+
+        @Test
+        void a_fragment_above_the_versions_wanted_is_a_gap_not_the_stream() {
+            // given: the key expired, then one more append created it again with only the newest event
+            AggregateId id = id("fragment");
+            append(id, ExpectedVersion.noStream(), events(1, 4));
+            redis().del(key(id));
+            append(id, ExpectedVersion.exactly(4), event(5));
+            assertThat(members(id)).extracting(Tuple::getScore).containsExactly(5.0);
+            // when / then
+            assertLoadEqualsWarm(id);
+            assertThat(members(id)).extracting(Tuple::getScore).containsExactly(1.0, 2.0, 3.0, 4.0, 5.0);
+        }
+
+        @Test
+        void a_bounded_load_never_backfills_a_prefix_that_could_pass_for_the_whole_stream() {
+            // given: ten events, none in Redis
+            AggregateId id = id("bounded");
+            append(id, ExpectedVersion.noStream(), events(1, 10));
+            redis().del(key(id));
+            // when: only versions 1..5 are loaded
+            try (EventStream s = store.load(id, 1, 5)) {
+                assertThat(versions(s.toList())).isEqualTo(range(1, 5));
+            }
+            // then: Redis must not now claim the stream ends at 5
+            assertThat(versions(load(id))).isEqualTo(range(1, 10));
+        }
+
+        @Test
+        void a_corrupt_member_is_dropped_and_the_stream_reloaded_from_the_warm_tier() {
+            // given
+            AggregateId id = id("corrupt");
+            append(id, ExpectedVersion.noStream(), events(1, 3));
+            redis().zadd(key(id), 2.0, "garbage that is no member".getBytes(StandardCharsets.UTF_8));
+            // when
+            assertLoadEqualsWarm(id);
+            // then
+            assertThat(count("misses", "operation", "load", "reason", "anomaly")).isEqualTo(1);
+            assertThat(count("drops", "reason", "anomaly")).isEqualTo(1);
+            assertLoadEqualsWarm(id); // refilled from the warm tier
+            for (Tuple t : members(id)) {
+                assertThat(hot.codec().decode(id, t.getBinaryElement()).version()).isEqualTo((long) t.getScore());
+            }
+        }
+    }
+
+    /** What keeps a stale or broken hot tier from doing harm. */
+    @Nested
+    class Consistency {
+
+        @Test
+        void a_stale_hot_tier_cannot_lose_an_update() {
+            // given: Redis holds versions 1..2
+            AggregateId id = id("stale");
+            append(id, ExpectedVersion.noStream(), events(1, 2));
+            // and version 3 is written to the warm tier behind the hot tier's back
+            warm.delegate.append(AppendRequest.of(id, "Thing", ExpectedVersion.exactly(2), event(3)));
+
+            // when: an aggregate loads (stale: the hot tier does not know version 3) and saves on top of it
+            List<StoredEvent> stale = load(id);
+            assertThat(versions(stale)).containsExactly(1L, 2L);
+            long decidedOn = stale.get(stale.size() - 1).version();
+
+            // then: the warm tier refuses the save, and the stream's hot key is dropped
+            assertThatThrownBy(() -> append(id, ExpectedVersion.exactly(decidedOn), event(4)))
+                    .isInstanceOfSatisfying(ConcurrencyConflictException.class,
+                            e -> assertThat(e.actualVersion()).isEqualTo(3));
+            assertThat(redis().exists(key(id))).isFalse();
+            assertThat(count("drops", "reason", "conflict")).isEqualTo(1);
+
+            // and the retry reads fresh events and saves
+            List<StoredEvent> fresh = load(id);
+            assertThat(versions(fresh)).containsExactly(1L, 2L, 3L);
+            assertThat(((Happened) fresh.get(2).payload()).n()).isEqualTo(3);
+            append(id, ExpectedVersion.exactly(3), event(4));
+            assertThat(versions(warmLoad(id))).isEqualTo(range(1, 4));
+            assertLoadEqualsWarm(id);
+        }
+
+        @Test
+        void a_backfill_racing_with_a_drop_is_refused() {
+            // given: versions 1..3, not in Redis
+            AggregateId id = id("race");
+            append(id, ExpectedVersion.noStream(), events(1, 3));
+            redis().del(key(id));
+            // while the reader reads 1..3 from the warm tier, a writer appends 4 and the key is dropped
+            warm.afterLoad = () -> {
+                append(id, ExpectedVersion.exactly(3), event(4));
+                hot.invalidate(id);
+            };
+            // when: the reader finishes with what it read (1..3) and tries to backfill it
+            assertThat(versions(load(id))).isEqualTo(range(1, 3));
+            // then: the backfill saw the epoch change and wrote nothing, so Redis cannot pass 1..3 off as the stream
+            assertThat(count("backfills", "outcome", "epoch_changed")).isEqualTo(1);
+            assertThat(redis().exists(key(id))).isFalse();
+            assertThat(versions(load(id))).isEqualTo(range(1, 4));
+        }
+
+        @Test
+        void a_backfill_below_newer_events_already_in_redis_completes_the_stream() {
+            // given: versions 1..3 not in Redis
+            AggregateId id = id("below");
+            append(id, ExpectedVersion.noStream(), events(1, 3));
+            redis().del(key(id));
+            // while the reader reads 1..3, a writer appends 4 (written to Redis, no drop)
+            warm.afterLoad = () -> append(id, ExpectedVersion.exactly(3), event(4));
+            // when
+            assertThat(versions(load(id))).isEqualTo(range(1, 3));
+            // then: 1..3 were added below 4, and Redis now holds the whole stream
+            assertThat(count("backfills", "outcome", "written")).isEqualTo(1);
+            assertThat(members(id)).extracting(Tuple::getScore).containsExactly(1.0, 2.0, 3.0, 4.0);
+        }
+
+        @Test
+        void a_backfill_that_would_leave_redis_looking_complete_when_it_is_not_is_refused() {
+            // given: a stream of 9 events, none in Redis, and a reader that read only versions 1..5
+            AggregateId id = id("tail");
+            append(id, ExpectedVersion.noStream(), events(1, 9));
+            redis().del(key(id));
+            List<StoredEvent> firstFive = warmLoad(id).subList(0, 5);
+            StreamKey key = hot.key(id);
+            String epoch = redis().get(key.epoch());
+            Map<byte[], Double> members = new java.util.HashMap<>();
+            for (StoredEvent e : firstFive) {
+                members.put(hot.codec().encode(e), (double) e.version());
+            }
+            // when: it backfills 1..5 without having reached the head
+            RedisOps.BackfillOutcome refused = hot.ops().backfill(key, epoch, 5, false, members, hot.ttlMillis());
+            // then: refused, because Redis would then claim the stream ends at 5
+            assertThat(refused).isEqualTo(RedisOps.BackfillOutcome.WOULD_CREATE_TAIL);
+            assertThat(redis().exists(key(id))).isFalse();
+            // when: Redis already holds a later version (9), the same backfill only fills in below it
+            append(id, ExpectedVersion.exactly(9), event(10));
+            RedisOps.BackfillOutcome written = hot.ops().backfill(key, epoch, 5, false, members, hot.ttlMillis());
+            // then
+            assertThat(written).isEqualTo(RedisOps.BackfillOutcome.WRITTEN);
+            assertThat(members(id)).extracting(Tuple::getScore).containsExactly(1.0, 2.0, 3.0, 4.0, 5.0, 10.0);
+            // and a stale epoch is refused whatever else holds
+            String stale = "not-the-epoch";
+            assertThat(hot.ops().backfill(key, stale, 5, true, members, hot.ttlMillis()))
+                    .isEqualTo(RedisOps.BackfillOutcome.EPOCH_CHANGED);
+        }
+
+        @Test
+        void a_redis_error_on_write_never_fails_the_append_and_drops_the_key() {
+            // given: the stream's key holds a string, so ZADD fails with WRONGTYPE
+            AggregateId id = id("wrongtype");
+            redis().set(hot.keyOf(id), "not a sorted set");
+            // when
+            AppendResult result = append(id, ExpectedVersion.noStream(), events(1, 2));
+            // then
+            assertThat(result.lastVersion()).isEqualTo(2);
+            assertThat(count("write_failures", "operation", "append")).isEqualTo(1);
+            assertThat(count("drops", "reason", "write_failure")).isEqualTo(1);
+            assertThat(redis().type(hot.keyOf(id))).isEqualTo("none");
+            assertLoadEqualsWarm(id);
+        }
+
+        @Test
+        void invalidate_drops_one_stream_and_purge_drops_only_this_prefix() {
+            // given: a tier of its own prefix, and a neighbour whose prefix extends it
+            String own = prefix() + ":purge" + UUID.randomUUID().toString().substring(0, 6);
+            String longer = own + ":more";
+            AggregateId a = id("a");
+            AggregateId b = id("b");
+            try (TieredEventStore mine = tiered(own); TieredEventStore neighbour = tiered(longer)) {
+                for (TieredEventStore s : List.of(mine, neighbour)) {
+                    s.append(AppendRequest.of(a, "Thing", ExpectedVersion.noStream(), events(1, 2)));
+                    s.append(AppendRequest.of(b, "Thing", ExpectedVersion.noStream(), events(1, 2)));
+                }
+                // when
+                mine.hot().invalidate(a);
+                // then
+                assertThat(redis().exists(mine.hot().keyOf(a))).isFalse();
+                assertThat(redis().exists(mine.hot().keyOf(b))).isTrue();
+                // when
+                long purged = mine.hot().purge();
+                // then
+                assertThat(purged).isEqualTo(1);
+                assertThat(redis().exists(mine.hot().keyOf(b))).isFalse();
+                assertThat(redis().exists(neighbour.hot().keyOf(a))).as("a key of the longer prefix").isTrue();
+                assertThat(redis().exists(neighbour.hot().keyOf(b))).as("a key of the longer prefix").isTrue();
+                try (EventStream s = mine.load(b)) {
+                    assertThat(versions(s.toList())).isEqualTo(range(1, 2));
+                }
+            } finally {
+                target().deleteKeys(own);
+            }
+        }
+
+        @Test
+        void deferred_drops_are_done_a_thousand_per_caller_in_one_round_trip_before_those_streams_are_read() {
+            // given: 1,100 streams in Redis, each remembered for a deferred drop
+            String own = prefix() + ":deferred" + UUID.randomUUID().toString().substring(0, 6);
+            try (TieredEventStore mine = tiered(own)) {
+                List<AggregateId> ids = new ArrayList<>();
+                for (int i = 0; i < 1_100; i++) {
+                    AggregateId id = id("deferred" + i);
+                    mine.append(AppendRequest.of(id, "Thing", ExpectedVersion.noStream(), event(i)));
+                    ids.add(id);
+                }
+                for (AggregateId id : ids) {
+                    mine.hot().state().pend(mine.hot().key(id));
+                }
+                // when: the next caller finds Redis usable
+                assertThat(mine.hot().ready()).isTrue();
+                // then: it dropped the first thousand, the rest are still remembered and bypassed
+                assertThat(mine.hot().state().pendingCount()).isEqualTo(100);
+                long present = ids.stream().filter(id -> redis().exists(mine.hot().keyOf(id))).count();
+                assertThat(present).isEqualTo(100);
+                // when: the next caller comes
+                assertThat(mine.hot().ready()).isTrue();
+                // then
+                assertThat(mine.hot().state().pendingCount()).isZero();
+                assertThat(ids.stream().filter(id -> redis().exists(mine.hot().keyOf(id))).count()).isZero();
+                try (EventStream s = mine.load(ids.get(0))) {
+                    assertThat(versions(s.toList())).containsExactly(1L);
+                }
+            } finally {
+                target().deleteKeys(own);
+            }
+        }
+
+        @Test
+        void a_required_purge_drops_every_stream_of_the_prefix_before_redis_is_used_again() {
+            // given: streams in Redis, and a tier that lost track of its deferred drops
+            String own = prefix() + ":purged" + UUID.randomUUID().toString().substring(0, 6);
+            try (TieredEventStore mine = tiered(own)) {
+                List<AggregateId> ids = new ArrayList<>();
+                for (int i = 0; i < 30; i++) {
+                    AggregateId id = id("purged" + i);
+                    mine.append(AppendRequest.of(id, "Thing", ExpectedVersion.noStream(), events(1, 2)));
+                    ids.add(id);
+                }
+                long generation = mine.hot().state().generation();
+                mine.hot().state().requirePurge();
+                // then: no stream is read from Redis meanwhile
+                assertThat(mine.hot().state().isPending(mine.hot().key(ids.get(0)))).isTrue();
+                assertThat(mine.hot().state().generation()).isGreaterThan(generation);
+                // when: the next caller finds Redis usable
+                assertThat(mine.hot().ready()).isTrue();
+                // then: every stream of the prefix is gone, and reads are served (and backfilled) again
+                assertThat(ids.stream().filter(id -> redis().exists(mine.hot().keyOf(id))).count()).isZero();
+                assertThat(mine.hot().state().purgeRequired()).isFalse();
+                try (EventStream s = mine.load(ids.get(3))) {
+                    assertThat(versions(s.toList())).containsExactly(1L, 2L);
+                }
+                assertThat(redis().exists(mine.hot().keyOf(ids.get(3)))).isTrue();
+            } finally {
+                target().deleteKeys(own);
+            }
+        }
+
+        private TieredEventStore tiered(String keyPrefix) {
+            RedisHotTier.Builder b = target().tier(keyPrefix).registry(ContractEvents.REGISTRY);
+            configure(b);
+            return TieredEventStore.of(InMemoryEventStore.create(ContractEvents.serializer()), b.build());
+        }
+    }
+
+    /** Many streams at once. */
+    @Nested
+    class Batches {
+
+        @Test
+        void load_batch_reads_every_stream_from_redis_in_one_round_trip() {
+            // given
+            List<AggregateId> ids = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                AggregateId id = id("batch" + i);
+                append(id, ExpectedVersion.noStream(), events(1, 1 + i % 4));
+                ids.add(id);
+            }
+            double before = count("redis_round_trips", "operation", "read");
+            // when
+            Map<AggregateId, EventStream> streams = store.loadBatch(ids, 1, Long.MAX_VALUE);
+            // then
+            assertThat(count("redis_round_trips", "operation", "read") - before).isEqualTo(1);
+            assertThat(warm.loadBatches.get()).isZero();
+            assertThat(count("hits", "operation", "load_batch")).isEqualTo(20);
+            for (int i = 0; i < ids.size(); i++) {
+                assertThat(versions(streams.get(ids.get(i)).toList())).isEqualTo(range(1, 1 + i % 4));
+            }
+        }
+
+        @Test
+        void load_batch_sends_every_stream_redis_cannot_serve_to_one_warm_load_batch() {
+            // given: 4 intact streams, 3 absent, 2 with a gap, 1 corrupt
+            Map<AggregateId, String> kinds = new LinkedHashMap<>();
+            for (int i = 0; i < 10; i++) {
+                String kind = i < 4 ? "intact" : i < 7 ? "absent" : i < 9 ? "gap" : "corrupt";
+                AggregateId id = id(kind);
+                for (long v = 1; v <= 4; v++) {
+                    append(id, ExpectedVersion.of(v - 1), event(v));
+                }
+                switch (kind) {
+                    case "absent" -> redis().del(key(id));
+                    case "gap" -> redis().zremrangeByScore(key(id), 2, 2);
+                    case "corrupt" -> redis().zadd(key(id), 3.0, new byte[] {1, 2, 3});
+                    default -> { }
+                }
+                kinds.put(id, kind);
+            }
+            List<AggregateId> ids = new ArrayList<>(kinds.keySet());
+            // when
+            Map<AggregateId, EventStream> streams = store.loadBatch(ids, 1, Long.MAX_VALUE);
+            // then
+            assertThat(new ArrayList<>(streams.keySet())).isEqualTo(ids);
+            for (AggregateId id : ids) {
+                assertThat(streams.get(id).toList()).as(kinds.get(id))
+                        .usingRecursiveFieldByFieldElementComparator().isEqualTo(warmLoad(id));
+            }
+            assertThat(warm.loadBatches.get()).isEqualTo(1);
+            assertThat(warm.loadBatchIds.get(0)).containsExactlyElementsOf(
+                    ids.stream().filter(id -> !kinds.get(id).equals("intact")).collect(Collectors.toList()));
+            assertThat(warm.loads.get()).isZero();
+
+            // and the absent and gapped streams were backfilled; the corrupt one was dropped, so the next
+            // batch reads only that one from the warm tier (and backfills it)
+            AggregateId corrupt = ids.get(9);
+            Map<AggregateId, EventStream> again = store.loadBatch(ids, 1, Long.MAX_VALUE);
+            for (AggregateId id : ids) {
+                assertThat(versions(again.get(id).toList())).isEqualTo(range(1, 4));
+            }
+            assertThat(warm.loadBatches.get()).isEqualTo(2);
+            assertThat(warm.loadBatchIds.get(1)).containsExactly(corrupt);
+            Map<AggregateId, EventStream> third = store.loadBatch(ids, 1, Long.MAX_VALUE);
+            for (AggregateId id : ids) {
+                assertThat(versions(third.get(id).toList())).isEqualTo(range(1, 4));
+            }
+            assertThat(warm.loadBatches.get()).isEqualTo(2);
+        }
+
+        @Test
+        void load_batch_continues_a_long_stream_lazily_from_redis() {
+            // given
+            reopen(b -> b.readPageSize(10));
+            AggregateId big = id("big");
+            append(big, ExpectedVersion.noStream(), events(1, 35));
+            AggregateId small = id("small");
+            append(small, ExpectedVersion.noStream(), events(1, 3));
+            // when
+            Map<AggregateId, EventStream> streams = store.loadBatch(List.of(big, small), 1, Long.MAX_VALUE);
+            // then
+            assertThat(versions(streams.get(big).toList())).isEqualTo(range(1, 35));
+            assertThat(versions(streams.get(small).toList())).isEqualTo(range(1, 3));
+            assertThat(warm.loadBatches.get()).isZero();
+            assertThat(warm.loads.get()).isZero();
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.modularddd.eventstore.redis;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+
+/**
+ * The contract and the hot-tier suite on the shared Redis (found by {@code ServiceFixtures.redis()}),
+ * with the default settings: MessagePack, LZ4 above 1 KiB. Keys live under a random prefix and are
+ * deleted afterwards (SCAN with an escaped MATCH pattern, UNLINK).
+ */
+class SharedRedisTest {
+
+    static RedisTarget target;
+    static final String PREFIX = RedisTarget.randomPrefix("shared");
+
+    @BeforeAll
+    static void connect() {
+        target = RedisTarget.shared();
+    }
+
+    @AfterAll
+    static void cleanUp() {
+        if (target != null) {
+            target.deleteKeys(PREFIX);
+            target.close();
+        }
+    }
+
+    @Nested
+    class Contract extends TieredContractBase {
+        @Override
+        protected RedisTarget target() {
+            return target;
+        }
+
+        @Override
+        protected String prefix() {
+            return PREFIX;
+        }
+    }
+
+    @Nested
+    class HotTier extends HotTierSuite {
+        @Override
+        protected RedisTarget target() {
+            return target;
+        }
+
+        @Override
+        protected String prefix() {
+            return PREFIX + ":tier";
+        }
+    }
+}

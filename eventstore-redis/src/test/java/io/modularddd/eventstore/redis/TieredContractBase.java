@@ -1,0 +1,31 @@
+package io.modularddd.eventstore.redis;
+
+import io.modularddd.core.EventStore;
+import io.modularddd.core.InMemoryEventStore;
+import io.modularddd.core.serialization.EventSerializer;
+import io.modularddd.testkit.EventStoreContract;
+
+/**
+ * The testkit's {@link EventStoreContract}, run against {@link TieredEventStore} with an
+ * {@link InMemoryEventStore} as the warm tier and Redis from {@link #target()}. The same suite runs
+ * over H2 and MariaDB in the integration-tests module.
+ */
+abstract class TieredContractBase extends EventStoreContract {
+
+    /** Where Redis is. */
+    protected abstract RedisTarget target();
+
+    /** The key prefix of this run. */
+    protected abstract String prefix();
+
+    /** Further settings of this run (format, compression, page size). */
+    protected void configure(RedisHotTier.Builder builder) {
+    }
+
+    @Override
+    protected EventStore createStore(EventSerializer serializer) {
+        RedisHotTier.Builder builder = target().tier(prefix()).registry(serializer.registry());
+        configure(builder);
+        return TieredEventStore.of(InMemoryEventStore.create(serializer), builder.build());
+    }
+}
