@@ -36,7 +36,10 @@ import org.jooq.impl.SQLDataType;
  *   <li>{@code occurred_at}: a UTC {@link LocalDateTime} bound with {@code setObject} and read with
  *       {@code getObject(i, LocalDateTime.class)} — never through {@link java.sql.Timestamp}, which
  *       shifts instants that fall into a daylight-saving gap of the JVM's zone and uses the Julian
- *       calendar before 1582.</li>
+ *       calendar before 1582. MariaDB Connector/J 3.5 decodes DATETIME through the JVM's zone even for
+ *       {@code getObject(i, LocalDateTime.class)} (2024-03-10T02:30 comes back as 03:30 in New York),
+ *       so on MySQL/MariaDB the column is read as text ({@code CAST(occurred_at AS CHAR)}) and parsed;
+ *       writing {@code setObject(LocalDateTime)} is exact.</li>
  *   <li>{@code event_id}: the UUID's 16 bytes on MySQL/MariaDB ({@code BINARY(16)}), a native
  *       {@code uuid} elsewhere.</li>
  *   <li>{@code event_data}, {@code metadata}: text bound with {@code setString}; on PostgreSQL cast
@@ -59,6 +62,8 @@ final class EventTable {
     final Field<String> metadata;
     final Field<Long> version = DSL.field(DSL.name("version"), SQLDataType.BIGINT.notNull());
     final Field<Instant> occurredAt;
+    /** How {@code occurred_at} is read: the column itself, or on MySQL/MariaDB its text (see the class comment). */
+    final Field<Instant> occurredAtRead;
     final Field<Integer> headId = DSL.field(DSL.name("id"), SQLDataType.INTEGER.notNull());
     final Field<Long> lastPosition = DSL.field(DSL.name("last_position"), SQLDataType.BIGINT.notNull());
 
@@ -76,6 +81,21 @@ final class EventTable {
         this.metadata = DSL.field(DSL.name("metadata"), json);
         this.occurredAt = DSL.field(DSL.name("occurred_at"),
                 SQLDataType.LOCALDATETIME(6).asConvertedDataType(UTC_INSTANT));
+        this.occurredAtRead = dialect.mysqlFamily()
+                ? DSL.cast(DSL.field(DSL.name("occurred_at")), SQLDataType.VARCHAR(26))
+                        .convertFrom(Instant.class, EventTable::parseUtc)
+                : occurredAt;
+    }
+
+    /** The columns to select when reading events. */
+    Field<?>[] readColumns() {
+        return new Field<?>[] {position, eventId, aggregateId, aggregateType, eventType, eventData, metadata, version,
+            occurredAtRead};
+    }
+
+    /** Parses MySQL's text form of a DATETIME(6), {@code 2024-03-10 02:30:00.999999}, as UTC. */
+    static Instant parseUtc(String text) {
+        return text == null ? null : LocalDateTime.parse(text.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
     }
 
     /** All columns of the events table, in insert order. */

@@ -55,6 +55,14 @@ public enum JdbcDialect {
         return mysqlFamily;
     }
 
+    /**
+     * Whether {@code MAX(version) WHERE aggregate_id = ?} reads one index entry. H2 scans the stream
+     * for it and needs {@code ORDER BY aggregate_id DESC, version DESC LIMIT 1} instead.
+     */
+    boolean lastVersionByMax() {
+        return this != H2;
+    }
+
     /** The classpath resource of the schema script for this dialect and layout. */
     String schemaResource(boolean partitioned) {
         return "io/modularddd/eventstore/jdbc/schema/" + scriptName + (partitioned ? "-partitioned" : "") + ".sql";

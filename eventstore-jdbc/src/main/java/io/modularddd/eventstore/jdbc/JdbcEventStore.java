@@ -311,7 +311,7 @@ public final class JdbcEventStore implements EventStore {
     /** Commits one group; completes every member, never throws. Runs on the leader's thread. */
     private void flush(List<PendingAppend> group) {
         try {
-            runTransaction(group);
+            runTransaction(group, partitioned);
         } catch (TransactionFailure f) {
             if (group.size() > 1 && !f.connectionLost && !f.outcomeUnknown) {
                 // a statement failed for a reason other than the connection: isolate the culprit so a bad
@@ -332,7 +332,7 @@ public final class JdbcEventStore implements EventStore {
 
     private void flushAlone(PendingAppend p) {
         try {
-            runTransaction(List.of(p));
+            runTransaction(List.of(p), partitioned);
         } catch (TransactionFailure f) {
             if (SqlErrors.isIntegrityViolation(f.getCause()) && !f.outcomeUnknown) {
                 retryOnce(p, f);
@@ -349,7 +349,7 @@ public final class JdbcEventStore implements EventStore {
     private void retryOnce(PendingAppend p, TransactionFailure first) {
         p.reset();
         try {
-            runTransaction(List.of(p));
+            runTransaction(List.of(p), true);
         } catch (TransactionFailure again) {
             again.addSuppressed(first);
             failAll(List.of(p), again);
@@ -364,12 +364,7 @@ public final class JdbcEventStore implements EventStore {
             if (p.completed()) {
                 continue; // failed its own checks: that answer stands, nothing of it was ever written
             }
-            List<UUID> ids = new ArrayList<>();
-            for (PendingAppend.Encoded e : p.requests) {
-                for (NewEvent ev : e.request().events()) {
-                    ids.add(ev.eventId());
-                }
-            }
+            List<UUID> ids = p.eventIds();
             AggregateId stream = p.requests.get(0).request().aggregateId();
             if (f.outcomeUnknown) {
                 LOG.warn("append to stream '{}' has an unknown outcome: the connection failed during commit ({})",
@@ -400,7 +395,16 @@ public final class JdbcEventStore implements EventStore {
                        String data, String metadata, long version, NewEvent event) {
     }
 
-    private void runTransaction(List<PendingAppend> group) throws TransactionFailure {
+    /**
+     * Runs one append transaction for a group.
+     *
+     * @param group          the units, in queue order
+     * @param checkEventIds  whether to look the event ids up before inserting. Without it the unique key on
+     *                       {@code event_id} catches a reused id and the unit is retried with the lookup,
+     *                       which resolves idempotent repeats; the partitioned layout has no such key and
+     *                       always looks up.
+     */
+    private void runTransaction(List<PendingAppend> group, boolean checkEventIds) throws TransactionFailure {
         Connection c;
         try {
             c = dataSource.getConnection();
@@ -428,7 +432,7 @@ public final class JdbcEventStore implements EventStore {
             }
             hook.afterLock(c);
             long last = head.get(table.lastPosition);
-            List<Row> rows = plan(ctx, last, group);
+            List<Row> rows = plan(ctx, last, group, checkEventIds);
             if (!rows.isEmpty()) {
                 insert(ctx, rows);
                 ctx.update(table.head).set(table.lastPosition, last + rows.size())
@@ -468,78 +472,101 @@ public final class JdbcEventStore implements EventStore {
      * units before it, completes the units that fail their checks or are idempotent repeats, and
      * returns the rows to insert for the others, at positions {@code last+1 ...}.
      */
-    private List<Row> plan(DSLContext ctx, long last, List<PendingAppend> group) {
+    private List<Row> plan(DSLContext ctx, long last, List<PendingAppend> group, boolean checkEventIds) {
         Set<AggregateId> streams = new LinkedHashSet<>();
         List<UUID> ids = new ArrayList<>();
         for (PendingAppend p : group) {
-            for (PendingAppend.Encoded e : p.requests) {
-                streams.add(e.request().aggregateId());
-                for (NewEvent ev : e.request().events()) {
-                    ids.add(ev.eventId());
-                }
-            }
+            streams.addAll(p.streams());
+            ids.addAll(p.eventIds());
         }
         Map<AggregateId, Long> versions = currentVersions(ctx, streams);
-        Map<UUID, Idempotency.StoredRef> stored = storedRefs(ctx, ids);
+        Map<UUID, Idempotency.StoredRef> stored = checkEventIds ? storedRefs(ctx, ids) : new HashMap<>();
         List<Row> rows = new ArrayList<>();
         long next = last + 1;
         for (PendingAppend p : group) {
-            Map<AggregateId, Long> unitVersions = new HashMap<>();
-            Map<UUID, Idempotency.StoredRef> unitRefs = new HashMap<>();
-            List<Row> unitRows = new ArrayList<>();
-            long unitNext = next;
-            List<AppendResult> results = new ArrayList<>(p.requests.size());
+            UnitPlan unit;
             try {
-                for (PendingAppend.Encoded e : p.requests) {
-                    AppendRequest r = e.request();
-                    List<Idempotency.StoredRef> found = new ArrayList<>();
-                    for (NewEvent ev : r.events()) {
-                        Idempotency.StoredRef ref = unitRefs.getOrDefault(ev.eventId(), stored.get(ev.eventId()));
-                        if (ref != null) {
-                            found.add(ref);
-                        }
+                try {
+                    unit = planUnit(p, versions, stored, next);
+                } catch (ConcurrencyConflictException conflict) {
+                    if (checkEventIds) {
+                        throw conflict;
                     }
-                    Optional<AppendResult> repeat = Idempotency.resolve(r, found);
-                    if (repeat.isPresent()) {
-                        results.add(repeat.get());
-                        continue;
-                    }
-                    long current = unitVersions.getOrDefault(r.aggregateId(), versions.getOrDefault(r.aggregateId(), 0L));
-                    if (!r.expectedVersion().matches(current)) {
-                        throw new ConcurrencyConflictException(r.aggregateId(), r.expectedVersion(), current);
-                    }
-                    long firstPosition = unitNext;
-                    for (int i = 0; i < r.size(); i++) {
-                        NewEvent ev = r.events().get(i);
-                        long version = current + 1 + i;
-                        unitRows.add(new Row(unitNext, ev.eventId(), r.aggregateId().value(), r.aggregateType(),
-                                e.eventTypes()[i], e.data()[i], e.metadata()[i], version, ev));
-                        unitRefs.put(ev.eventId(), new Idempotency.StoredRef(ev.eventId(), r.aggregateId(), version,
-                                unitNext));
-                        unitNext++;
-                    }
-                    unitVersions.put(r.aggregateId(), current + r.size());
-                    results.add(new AppendResult(r.aggregateId(), current + 1, current + r.size(), firstPosition,
-                            unitNext - 1));
+                    // a retried request usually fails its version check: it is a repeat if its ids are stored
+                    stored.putAll(storedRefs(ctx, p.eventIds()));
+                    unit = planUnit(p, versions, stored, next);
                 }
             } catch (ConcurrencyConflictException | EventIdConflictException conflict) {
                 p.fail(conflict);
                 continue;
             }
-            versions.putAll(unitVersions);
-            stored.putAll(unitRefs);
-            rows.addAll(unitRows);
-            next = unitNext;
-            p.succeed(List.copyOf(results));
+            versions.putAll(unit.versions());
+            stored.putAll(unit.refs());
+            rows.addAll(unit.rows());
+            next += unit.rows().size();
+            p.succeed(unit.results());
         }
         return rows;
     }
 
+    /** What one unit would write: its rows, the streams' new versions, its results. */
+    private record UnitPlan(List<Row> rows, Map<AggregateId, Long> versions, Map<UUID, Idempotency.StoredRef> refs,
+                            List<AppendResult> results) {
+    }
+
+    /**
+     * Checks one unit (all its requests, all-or-nothing) against the stream versions and stored event
+     * ids known so far, and places its new events at positions {@code next...}. Changes nothing.
+     *
+     * @throws ConcurrencyConflictException when a request's expected version does not hold
+     * @throws EventIdConflictException     when an event id is stored elsewhere
+     */
+    private static UnitPlan planUnit(PendingAppend p, Map<AggregateId, Long> versions,
+                                     Map<UUID, Idempotency.StoredRef> stored, long next) {
+        Map<AggregateId, Long> unitVersions = new HashMap<>();
+        Map<UUID, Idempotency.StoredRef> unitRefs = new HashMap<>();
+        List<Row> unitRows = new ArrayList<>();
+        List<AppendResult> results = new ArrayList<>(p.requests.size());
+        long position = next;
+        for (PendingAppend.Encoded e : p.requests) {
+            AppendRequest r = e.request();
+            List<Idempotency.StoredRef> found = new ArrayList<>();
+            for (NewEvent ev : r.events()) {
+                Idempotency.StoredRef ref = unitRefs.getOrDefault(ev.eventId(), stored.get(ev.eventId()));
+                if (ref != null) {
+                    found.add(ref);
+                }
+            }
+            Optional<AppendResult> repeat = Idempotency.resolve(r, found);
+            if (repeat.isPresent()) {
+                results.add(repeat.get());
+                continue;
+            }
+            long current = unitVersions.getOrDefault(r.aggregateId(), versions.getOrDefault(r.aggregateId(), 0L));
+            if (!r.expectedVersion().matches(current)) {
+                throw new ConcurrencyConflictException(r.aggregateId(), r.expectedVersion(), current);
+            }
+            long firstPosition = position;
+            for (int i = 0; i < r.size(); i++) {
+                NewEvent ev = r.events().get(i);
+                long version = current + 1 + i;
+                unitRows.add(new Row(position, ev.eventId(), r.aggregateId().value(), r.aggregateType(),
+                        e.eventTypes()[i], e.data()[i], e.metadata()[i], version, ev));
+                unitRefs.put(ev.eventId(), new Idempotency.StoredRef(ev.eventId(), r.aggregateId(), version, position));
+                position++;
+            }
+            unitVersions.put(r.aggregateId(), current + r.size());
+            results.add(new AppendResult(r.aggregateId(), current + 1, current + r.size(), firstPosition,
+                    position - 1));
+        }
+        return new UnitPlan(unitRows, unitVersions, unitRefs, List.copyOf(results));
+    }
+
     /**
      * The current version of each stream, read with one scalar sub-select per stream in one statement:
-     * {@code SELECT (SELECT MAX(version) FROM t WHERE aggregate_id = ?), ...}. Each sub-select is
-     * answered from the end of the {@code (aggregate_id, version)} index without reading the stream's
-     * history (see docs/jdbc-event-store.md for the plans).
+     * {@code SELECT (SELECT MAX(version) FROM t WHERE aggregate_id = ?), ...}. Each sub-select reads one
+     * entry at the end of the {@code (aggregate_id, version)} index, never the stream's history
+     * (see {@link #lastVersion(AggregateId)}; docs/jdbc-event-store.md shows the plans).
      */
     private Map<AggregateId, Long> currentVersions(DSLContext ctx, Collection<AggregateId> streams) {
         Map<AggregateId, Long> versions = new HashMap<>();
@@ -548,8 +575,7 @@ public final class JdbcEventStore implements EventStore {
             List<AggregateId> chunk = all.subList(from, Math.min(all.size(), from + MAX_IDS_PER_QUERY));
             List<Field<?>> fields = new ArrayList<>(chunk.size());
             for (AggregateId id : chunk) {
-                fields.add(DSL.field(DSL.select(DSL.max(table.version)).from(table.events)
-                        .where(table.aggregateId.eq(id.value()))));
+                fields.add(DSL.field(lastVersion(id)));
             }
             Record record = ctx.select(fields).fetchOne();
             for (int i = 0; i < chunk.size(); i++) {
@@ -638,11 +664,14 @@ public final class JdbcEventStore implements EventStore {
                 if (from > toVersion) {
                     return List.of();
                 }
-                return query("loading stream '" + aggregateId.value() + "'", () -> decode(reads.select(table.columns())
+                // versions are dense, so the page is exactly from..from+limit-1: a bounded range lets every
+                // optimizer seek to it (MariaDB otherwise walks the stream from its first version)
+                long to = Math.min(toVersion, from > Long.MAX_VALUE - limit ? Long.MAX_VALUE : from + limit - 1);
+                return query("loading stream '" + aggregateId.value() + "'", () -> decode(reads.select(table.readColumns())
                         .from(table.events)
                         .where(table.aggregateId.eq(aggregateId.value()))
-                        .and(table.version.between(from, toVersion))
-                        .orderBy(table.version)
+                        .and(table.version.between(from, to))
+                        .orderBy(table.aggregateId, table.version)
                         .limit(limit)
                         .fetch()));
             }
@@ -662,7 +691,7 @@ public final class JdbcEventStore implements EventStore {
                 chunk.add(id.value());
             }
             List<StoredEvent> events = query("loading " + ids.size() + " streams", () -> decode(reads
-                    .select(table.columns())
+                    .select(table.readColumns())
                     .from(table.events)
                     .where(table.aggregateId.in(chunk))
                     .and(table.version.between(fromVersion, toVersion))
@@ -694,9 +723,10 @@ public final class JdbcEventStore implements EventStore {
                     return List.of();
                 }
                 List<StoredEvent> page = query("reading all events from position " + from, () -> decode(reads
-                        .select(table.columns())
+                        .select(table.readColumns())
                         .from(table.events)
-                        .where(table.position.ge(from))
+                        .where(table.position.between(from, from > Long.MAX_VALUE - want ? Long.MAX_VALUE
+                                : from + want - 1))
                         .orderBy(table.position)
                         .limit(want)
                         .fetch()));
@@ -711,9 +741,23 @@ public final class JdbcEventStore implements EventStore {
         Checks.notNull("aggregateId", aggregateId);
         ensureOpen();
         Long v = query("reading the version of stream '" + aggregateId.value() + "'", () -> reads
-                .select(DSL.max(table.version)).from(table.events).where(table.aggregateId.eq(aggregateId.value()))
-                .fetchOne(0, Long.class));
+                .fetchValue(lastVersion(aggregateId)));
         return v == null ? 0 : v;
+    }
+
+    /**
+     * The version of a stream's last event: one entry at the end of the {@code (aggregate_id, version)}
+     * index. MySQL/MariaDB and PostgreSQL answer {@code MAX(version)} from that entry ("Select tables
+     * optimized away", "Index Only Scan Backward ... Limit"); H2 walks an index backwards only for an
+     * {@code ORDER BY ... DESC LIMIT 1} matching the index. (MariaDB does not stop early for the ORDER BY
+     * form: jOOQ renders it as {@code FETCH NEXT 1 ROWS ONLY}, which reads the whole stream there.)
+     */
+    private org.jooq.Select<org.jooq.Record1<Long>> lastVersion(AggregateId id) {
+        if (dialect.lastVersionByMax()) {
+            return DSL.select(DSL.max(table.version)).from(table.events).where(table.aggregateId.eq(id.value()));
+        }
+        return DSL.select(table.version).from(table.events).where(table.aggregateId.eq(id.value()))
+                .orderBy(table.aggregateId.desc(), table.version.desc()).limit(DSL.inline(1));
     }
 
     private interface Query<T> {
@@ -738,7 +782,7 @@ public final class JdbcEventStore implements EventStore {
                     serializer.deserialize(type, r.get(table.eventData).getBytes(StandardCharsets.UTF_8)),
                     meta == null ? EventMetadata.empty()
                             : serializer.deserializeMetadata(meta.getBytes(StandardCharsets.UTF_8)),
-                    r.get(table.version), r.get(table.occurredAt)));
+                    r.get(table.version), r.get(table.occurredAtRead)));
         }
         return events;
     }

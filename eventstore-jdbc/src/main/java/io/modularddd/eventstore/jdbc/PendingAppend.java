@@ -1,8 +1,12 @@
 package io.modularddd.eventstore.jdbc;
 
+import io.modularddd.core.AggregateId;
 import io.modularddd.core.AppendRequest;
 import io.modularddd.core.AppendResult;
+import io.modularddd.core.NewEvent;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.locks.Condition;
 
 /**
@@ -37,6 +41,26 @@ final class PendingAppend {
             n += e.request().size();
         }
         this.eventCount = n;
+    }
+
+    /** The streams of the unit's requests, in order. */
+    List<AggregateId> streams() {
+        List<AggregateId> streams = new ArrayList<>(requests.size());
+        for (Encoded e : requests) {
+            streams.add(e.request().aggregateId());
+        }
+        return streams;
+    }
+
+    /** The ids of the unit's events, in order. */
+    List<UUID> eventIds() {
+        List<UUID> ids = new ArrayList<>(eventCount);
+        for (Encoded e : requests) {
+            for (NewEvent ev : e.request().events()) {
+                ids.add(ev.eventId());
+            }
+        }
+        return ids;
     }
 
     void succeed(List<AppendResult> value) {
