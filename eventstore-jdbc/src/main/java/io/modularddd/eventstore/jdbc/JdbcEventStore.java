@@ -310,49 +310,54 @@ public final class JdbcEventStore implements EventStore {
 
     /** Commits one group; completes every member, never throws. Runs on the leader's thread. */
     private void flush(List<PendingAppend> group) {
+        TransactionFailure failure;
         try {
             runTransaction(group, partitioned);
+            return;
         } catch (TransactionFailure f) {
-            if (group.size() > 1 && !f.connectionLost && !f.outcomeUnknown) {
-                // a statement failed for a reason other than the connection: isolate the culprit so a bad
-                // request never fails the others in its group
-                LOG.debug("group of {} appends failed ({}); committing them one by one", group.size(),
-                        f.getCause().toString());
-                for (PendingAppend p : group) {
-                    p.reset();
-                    flushAlone(p);
-                }
-            } else if (group.size() == 1 && SqlErrors.isIntegrityViolation(f.getCause()) && !f.outcomeUnknown) {
-                retryOnce(group.get(0), f);
-            } else {
-                failAll(group, f);
+            failure = f;
+        }
+        if (failure.outcomeUnknown || failure.connectionLost) {
+            failAll(group, failure);
+            return;
+        }
+        if (!partitioned && SqlErrors.isIntegrityViolation(failure.getCause())) {
+            // a unique key fired: usually a reused event id (the ids are looked up only when needed). Run the
+            // group again with the lookup, which answers that request alone (repeat or EventIdConflict).
+            resetAll(group);
+            try {
+                runTransaction(group, true);
+                return;
+            } catch (TransactionFailure again) {
+                again.addSuppressed(failure);
+                failure = again;
+            }
+            if (failure.outcomeUnknown || failure.connectionLost) {
+                failAll(group, failure);
+                return;
             }
         }
-    }
-
-    private void flushAlone(PendingAppend p) {
-        try {
-            runTransaction(List.of(p), partitioned);
-        } catch (TransactionFailure f) {
-            if (SqlErrors.isIntegrityViolation(f.getCause()) && !f.outcomeUnknown) {
-                retryOnce(p, f);
-            } else {
+        if (group.size() == 1) {
+            failAll(group, failure);
+            return;
+        }
+        // a statement failed for another reason (e.g. the database refused one row): isolate the culprit so
+        // a bad request never fails the others in its group
+        LOG.debug("group of {} appends failed ({}); committing them one by one", group.size(),
+                failure.getCause().toString());
+        resetAll(group);
+        for (PendingAppend p : group) {
+            try {
+                runTransaction(List.of(p), true);
+            } catch (TransactionFailure f) {
                 failAll(List.of(p), f);
             }
         }
     }
 
-    /**
-     * A unique key fired although the checks under the head lock passed: something wrote to the table
-     * without taking the lock. Running the checks once more reports the right typed error.
-     */
-    private void retryOnce(PendingAppend p, TransactionFailure first) {
-        p.reset();
-        try {
-            runTransaction(List.of(p), true);
-        } catch (TransactionFailure again) {
-            again.addSuppressed(first);
-            failAll(List.of(p), again);
+    private static void resetAll(List<PendingAppend> group) {
+        for (PendingAppend p : group) {
+            p.reset();
         }
     }
 
@@ -447,7 +452,11 @@ public final class JdbcEventStore implements EventStore {
                 rollbackQuietly(c);
             }
             clearTentativeResults(group);
-            closeQuietly(c, restoreAutoCommit, restoreIsolation);
+            if (ownedPool != null && SqlErrors.isConnectionFailure(e)) {
+                ownedPool.evictConnection(c); // never hand a dead connection to the next caller
+            } else {
+                closeQuietly(c, restoreAutoCommit, restoreIsolation);
+            }
             throw new TransactionFailure(e, unknown);
         }
         closeQuietly(c, restoreAutoCommit, restoreIsolation);
