@@ -36,6 +36,8 @@ CREATE TABLE IF NOT EXISTS `event_store` (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 -- One row: the last global position assigned. Every append transaction locks it (SELECT ... FOR UPDATE).
+-- The insert below adds the row only when it is missing (HAVING, not WHERE: an aggregate over no rows
+-- still yields one row), starting after any events already stored.
 CREATE TABLE IF NOT EXISTS `event_store_head` (
   `id` INT NOT NULL,
   `last_position` BIGINT NOT NULL,
@@ -44,4 +46,4 @@ CREATE TABLE IF NOT EXISTS `event_store_head` (
 
 INSERT INTO `event_store_head` (`id`, `last_position`)
   SELECT 1, COALESCE(MAX(`sequence_number`), 0) FROM `event_store`
-  WHERE NOT EXISTS (SELECT 1 FROM `event_store_head` WHERE `id` = 1);
+  HAVING NOT EXISTS (SELECT 1 FROM `event_store_head` WHERE `id` = 1);
