@@ -374,7 +374,7 @@ public final class JdbcEventStore implements EventStore {
             if (f.outcomeUnknown) {
                 LOG.warn("append to stream '{}' has an unknown outcome: the connection failed during commit ({})",
                         stream.value(), f.getCause().toString());
-                p.fail(new AppendOutcomeUnknownException(stream, ids, f.getCause()));
+                p.fail(new AppendOutcomeUnknownException(stream, ids, SqlErrors.driverCause(f.getCause())));
             } else {
                 p.fail(SqlErrors.failure("appending to stream '" + stream.value() + "' (" + ids.size()
                         + " event(s); the transaction was rolled back, nothing was stored)", target, f.getCause()));

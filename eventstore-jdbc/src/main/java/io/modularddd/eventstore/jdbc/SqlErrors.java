@@ -89,7 +89,18 @@ final class SqlErrors {
      * @return the exception to throw
      */
     static EventStoreException failure(String operation, String target, Throwable cause) {
-        return new EventStoreException(describe(operation, target, cause), cause);
+        return new EventStoreException(describe(operation, target, cause), driverCause(cause));
+    }
+
+    /**
+     * The exception to attach as the cause: the driver's {@link SQLException} rather than jOOQ's wrapper
+     * around it (jOOQ is an implementation detail), else the failure itself.
+     */
+    static Throwable driverCause(Throwable t) {
+        if (t instanceof org.jooq.exception.DataAccessException && t.getCause() instanceof SQLException sql) {
+            return sql;
+        }
+        return t;
     }
 
     static String describe(String operation, String target, Throwable cause) {
