@@ -1146,13 +1146,9 @@ public final class JdbcEventStore implements EventStore {
 
         private HikariDataSource createPool(String target) {
             HikariConfig config = new HikariConfig();
-            config.setJdbcUrl(jdbcUrl);
-            if (username != null) {
-                config.setUsername(username);
-            }
-            if (password != null) {
-                config.setPassword(password);
-            }
+            // the pool gets a data source, never the URL: HikariCP's debug output would print the URL, and it
+            // masks only some of the ways a URL can carry a password
+            config.setDataSource(new UrlDataSource(jdbcUrl, username, password));
             config.setMaximumPoolSize(maximumPoolSize);
             config.setMinimumIdle(Math.min(2, maximumPoolSize));
             config.setPoolName("modularddd-" + tableName);

@@ -113,7 +113,11 @@ final class SqlErrors {
             sb.append(" (").append(cause.getClass().getSimpleName()).append(": ").append(firstLine(cause.getMessage()))
                     .append(')');
         }
-        if (isConnectionFailure(cause)) {
+        if (sql != null && sql.getSQLState() != null && sql.getSQLState().startsWith("28")) {
+            sb.append(". The database refused the login: check the user name and password (JdbcEventStore.builder()"
+                    + ".username(...).password(...), or the DataSource's), and that the user may connect from this "
+                    + "host.");
+        } else if (isConnectionFailure(cause)) {
             sb.append(". The database connection failed: check that the database server is running and reachable "
                     + "from this host, that the credentials are right, and that the pool is large enough "
                     + "(JdbcEventStore.builder().maximumPoolSize(...)).");
