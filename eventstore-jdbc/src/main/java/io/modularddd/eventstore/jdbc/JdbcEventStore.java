@@ -110,6 +110,9 @@ public final class JdbcEventStore implements EventStore {
 
     private final DataSource dataSource;
     private final HikariDataSource ownedPool;
+    /** Connections for append transactions: the store's own write pool (auto-commit off), else {@code dataSource}. */
+    private final DataSource writeDataSource;
+    private final HikariDataSource ownedWritePool;
     private final JdbcDialect dialect;
     private final EventTable table;
     private final boolean partitioned;
@@ -126,10 +129,12 @@ public final class JdbcEventStore implements EventStore {
     private final DistributionSummary groupSizeMeter;
     private volatile TransactionHook hook = TransactionHook.NONE;
 
-    private JdbcEventStore(Builder b, DataSource dataSource, HikariDataSource ownedPool, JdbcDialect dialect,
-                           String target) {
+    private JdbcEventStore(Builder b, DataSource dataSource, HikariDataSource ownedPool,
+                           HikariDataSource ownedWritePool, JdbcDialect dialect, String target) {
         this.dataSource = dataSource;
         this.ownedPool = ownedPool;
+        this.ownedWritePool = ownedWritePool;
+        this.writeDataSource = ownedWritePool != null ? ownedWritePool : dataSource;
         this.dialect = dialect;
         this.table = new EventTable(dialect, new TableNames(b.tableName));
         this.partitioned = b.partitioned;
@@ -412,7 +417,7 @@ public final class JdbcEventStore implements EventStore {
     private void runTransaction(List<PendingAppend> group, boolean checkEventIds) throws TransactionFailure {
         Connection c;
         try {
-            c = dataSource.getConnection();
+            c = writeDataSource.getConnection();
         } catch (SQLException | RuntimeException e) {
             throw new TransactionFailure(e, false);
         }
@@ -420,7 +425,7 @@ public final class JdbcEventStore implements EventStore {
         boolean restoreAutoCommit = false;
         int restoreIsolation = -1;
         try {
-            if (ownedPool == null && c.getTransactionIsolation() != Connection.TRANSACTION_READ_COMMITTED) {
+            if (ownedWritePool == null && c.getTransactionIsolation() != Connection.TRANSACTION_READ_COMMITTED) {
                 restoreIsolation = c.getTransactionIsolation();
                 c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             }
@@ -452,8 +457,8 @@ public final class JdbcEventStore implements EventStore {
                 rollbackQuietly(c);
             }
             clearTentativeResults(group);
-            if (ownedPool != null && SqlErrors.isConnectionFailure(e)) {
-                ownedPool.evictConnection(c); // never hand a dead connection to the next caller
+            if (ownedWritePool != null && SqlErrors.isConnectionFailure(e)) {
+                ownedWritePool.evictConnection(c); // never hand a dead connection to the next caller
             } else {
                 closeQuietly(c, restoreAutoCommit, restoreIsolation);
             }
@@ -806,6 +811,7 @@ public final class JdbcEventStore implements EventStore {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true) && ownedPool != null) {
+            ownedWritePool.close();
             ownedPool.close();
         }
     }
@@ -838,6 +844,8 @@ public final class JdbcEventStore implements EventStore {
      * JDBC URL (with username and password), and a serializer.
      */
     public static final class Builder {
+
+        private static final int WRITE_POOL_SIZE = 2;
 
         /** Default {@link #maximumPoolSize(int)}. */
         public static final int DEFAULT_POOL_SIZE = 10;
@@ -933,8 +941,8 @@ public final class JdbcEventStore implements EventStore {
         }
 
         /**
-         * Sets the size of the pool created for {@link #jdbcUrl(String)}. Appends use one connection
-         * per group commit; the rest serve reads.
+         * Sets the size of the read pool created for {@link #jdbcUrl(String)}. Appends have a pool of
+         * their own: two connections with auto-commit off (only one group commits at a time).
          *
          * @param value connections, 1 to 1000
          * @return this builder
@@ -1111,11 +1119,18 @@ public final class JdbcEventStore implements EventStore {
                 throw new IllegalStateException("partitioned(true) needs MySQL or MariaDB but dialect is " + dialect);
             }
             HikariDataSource pool = null;
+            HikariDataSource writePool = null;
             DataSource ds = dataSource;
             String target;
             if (jdbcUrl != null) {
                 target = Redaction.url(jdbcUrl);
-                pool = createPool(target);
+                pool = createPool(target, "modularddd-" + tableName, maximumPoolSize, true);
+                try {
+                    writePool = createPool(target, "modularddd-" + tableName + "-append", WRITE_POOL_SIZE, false);
+                } catch (RuntimeException e) {
+                    pool.close();
+                    throw e;
+                }
                 ds = pool;
             } else {
                 target = "the given DataSource";
@@ -1133,26 +1148,32 @@ public final class JdbcEventStore implements EventStore {
                     throw new IllegalStateException("partitioned(true) needs MySQL or MariaDB but the database is "
                             + d);
                 }
-                JdbcEventStore store = new JdbcEventStore(this, ds, pool, d, target);
+                JdbcEventStore store = new JdbcEventStore(this, ds, pool, writePool, d, target);
                 LOG.info("JdbcEventStore ready: dialect {}, table {}, {}", d, tableName, target);
                 return store;
             } catch (RuntimeException e) {
                 if (pool != null) {
+                    writePool.close();
                     pool.close();
                 }
                 throw e;
             }
         }
 
-        private HikariDataSource createPool(String target) {
+        /**
+         * Creates one of the store's two pools: reads (auto-commit on) and appends (auto-commit off, so an
+         * append transaction needs no round trips to switch it; only one group commits at a time, so two
+         * connections suffice — the second covers a connection being replaced).
+         */
+        private HikariDataSource createPool(String target, String name, int size, boolean autoCommit) {
             HikariConfig config = new HikariConfig();
             // the pool gets a data source, never the URL: HikariCP's debug output would print the URL, and it
             // masks only some of the ways a URL can carry a password
             config.setDataSource(new UrlDataSource(jdbcUrl, username, password));
-            config.setMaximumPoolSize(maximumPoolSize);
-            config.setMinimumIdle(Math.min(2, maximumPoolSize));
-            config.setPoolName("modularddd-" + tableName);
-            config.setAutoCommit(true);
+            config.setMaximumPoolSize(size);
+            config.setMinimumIdle(Math.min(2, size));
+            config.setPoolName(name);
+            config.setAutoCommit(autoCommit);
             config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
             try {
                 return new HikariDataSource(config);
