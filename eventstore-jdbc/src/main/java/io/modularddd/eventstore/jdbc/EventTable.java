@@ -1,0 +1,237 @@
+package io.modularddd.eventstore.jdbc;
+
+import java.nio.ByteBuffer;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+import org.jooq.Binding;
+import org.jooq.BindingGetResultSetContext;
+import org.jooq.BindingGetSQLInputContext;
+import org.jooq.BindingGetStatementContext;
+import org.jooq.BindingRegisterContext;
+import org.jooq.BindingSQLContext;
+import org.jooq.BindingSetSQLOutputContext;
+import org.jooq.BindingSetStatementContext;
+import org.jooq.Converter;
+import org.jooq.DataType;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Table;
+import org.jooq.conf.ParamType;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+
+/**
+ * The jOOQ view of the store's two tables for one dialect and one set of names.
+ *
+ * <p>This is where the dialects' column types meet Java types, through explicit bindings rather
+ * than jOOQ's defaults, so that nothing depends on the JVM's or the server's time zone:
+ * <ul>
+ *   <li>{@code occurred_at}: a UTC {@link LocalDateTime} bound with {@code setObject} and read with
+ *       {@code getObject(i, LocalDateTime.class)} — never through {@link java.sql.Timestamp}, which
+ *       shifts instants that fall into a daylight-saving gap of the JVM's zone and uses the Julian
+ *       calendar before 1582. MariaDB Connector/J 3.5 decodes DATETIME through the JVM's zone even for
+ *       {@code getObject(i, LocalDateTime.class)} (2024-03-10T02:30 comes back as 03:30 in New York),
+ *       so on MySQL/MariaDB the column is read as text ({@code CAST(occurred_at AS CHAR)}) and parsed;
+ *       writing {@code setObject(LocalDateTime)} is exact.</li>
+ *   <li>{@code event_id}: the UUID's 16 bytes on MySQL/MariaDB ({@code BINARY(16)}), a native
+ *       {@code uuid} elsewhere.</li>
+ *   <li>{@code event_data}, {@code metadata}: text bound with {@code setString}; on PostgreSQL cast
+ *       to {@code json} in the statement.</li>
+ * </ul>
+ */
+final class EventTable {
+
+    static final int HEAD_ID = 1;
+
+    final TableNames names;
+    final Table<Record> events;
+    final Table<Record> head;
+    final Field<Long> position = DSL.field(DSL.name("sequence_number"), SQLDataType.BIGINT.notNull());
+    final Field<UUID> eventId;
+    final Field<String> aggregateId = DSL.field(DSL.name("aggregate_id"), SQLDataType.VARCHAR(256).notNull());
+    final Field<String> aggregateType = DSL.field(DSL.name("aggregate_type"), SQLDataType.VARCHAR(200).notNull());
+    final Field<String> eventType = DSL.field(DSL.name("event_type"), SQLDataType.VARCHAR(100).notNull());
+    final Field<String> eventData;
+    final Field<String> metadata;
+    final Field<Long> version = DSL.field(DSL.name("version"), SQLDataType.BIGINT.notNull());
+    final Field<Instant> occurredAt;
+    /** How {@code occurred_at} is read: the column itself, or on MySQL/MariaDB its text (see the class comment). */
+    final Field<Instant> occurredAtRead;
+    final Field<Integer> headId = DSL.field(DSL.name("id"), SQLDataType.INTEGER.notNull());
+    final Field<Long> lastPosition = DSL.field(DSL.name("last_position"), SQLDataType.BIGINT.notNull());
+
+    EventTable(JdbcDialect dialect, TableNames names) {
+        this.names = names;
+        this.events = DSL.table(DSL.name(names.events()));
+        this.head = DSL.table(DSL.name(names.head()));
+        this.eventId = DSL.field(DSL.name("event_id"), dialect.mysqlFamily()
+                ? SQLDataType.BINARY(16).asConvertedDataType(UUID_BYTES)
+                : SQLDataType.UUID);
+        DataType<String> json = dialect == JdbcDialect.POSTGRESQL
+                ? SQLDataType.CLOB.asConvertedDataType(text("json"))
+                : SQLDataType.CLOB.asConvertedDataType(text(null));
+        this.eventData = DSL.field(DSL.name("event_data"), json);
+        this.metadata = DSL.field(DSL.name("metadata"), json);
+        this.occurredAt = DSL.field(DSL.name("occurred_at"),
+                SQLDataType.LOCALDATETIME(6).asConvertedDataType(UTC_INSTANT));
+        this.occurredAtRead = dialect.mysqlFamily()
+                ? DSL.cast(DSL.field(DSL.name("occurred_at")), SQLDataType.VARCHAR(26))
+                        .convertFrom(Instant.class, EventTable::parseUtc)
+                : occurredAt;
+    }
+
+    /** The columns to select when reading events. */
+    Field<?>[] readColumns() {
+        return new Field<?>[] {position, eventId, aggregateId, aggregateType, eventType, eventData, metadata, version,
+            occurredAtRead};
+    }
+
+    /** Parses MySQL's text form of a DATETIME(6), {@code 2024-03-10 02:30:00.999999}, as UTC. */
+    static Instant parseUtc(String text) {
+        return text == null ? null : LocalDateTime.parse(text.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+    }
+
+    /** All columns of the events table, in insert order. */
+    Field<?>[] columns() {
+        return new Field<?>[] {position, eventId, aggregateId, aggregateType, eventType, eventData, metadata, version,
+            occurredAt};
+    }
+
+    // ------------------------------------------------------------------ bindings
+
+    private static final Converter<byte[], UUID> UUID_BYTES_CONVERTER = Converter.ofNullable(byte[].class, UUID.class,
+            bytes -> {
+                ByteBuffer b = ByteBuffer.wrap(bytes);
+                return new UUID(b.getLong(), b.getLong());
+            },
+            uuid -> ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
+                    .putLong(uuid.getLeastSignificantBits()).array());
+
+    private static final Converter<LocalDateTime, Instant> UTC_CONVERTER = Converter.ofNullable(LocalDateTime.class,
+            Instant.class, t -> t.toInstant(ZoneOffset.UTC), i -> LocalDateTime.ofInstant(i, ZoneOffset.UTC));
+
+    private static final Binding<byte[], UUID> UUID_BYTES = new ColumnBinding<>(UUID_BYTES_CONVERTER, null) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        void bind(PreparedStatement ps, int index, UUID value) throws SQLException {
+            ps.setBytes(index, UUID_BYTES_CONVERTER.to(value));
+        }
+
+        @Override
+        UUID read(ResultSet rs, int index) throws SQLException {
+            byte[] bytes = rs.getBytes(index);
+            return bytes == null ? null : UUID_BYTES_CONVERTER.from(bytes);
+        }
+    };
+
+    private static final Binding<LocalDateTime, Instant> UTC_INSTANT = new ColumnBinding<>(UTC_CONVERTER, null) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        void bind(PreparedStatement ps, int index, Instant value) throws SQLException {
+            ps.setObject(index, UTC_CONVERTER.to(value));
+        }
+
+        @Override
+        Instant read(ResultSet rs, int index) throws SQLException {
+            LocalDateTime t = rs.getObject(index, LocalDateTime.class);
+            return t == null ? null : UTC_CONVERTER.from(t);
+        }
+    };
+
+    private static Binding<String, String> text(String cast) {
+        return new ColumnBinding<>(Converter.ofNullable(String.class, String.class, s -> s, s -> s), cast) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            void bind(PreparedStatement ps, int index, String value) throws SQLException {
+                ps.setString(index, value);
+            }
+
+            @Override
+            String read(ResultSet rs, int index) throws SQLException {
+                return rs.getString(index);
+            }
+        };
+    }
+
+    /**
+     * A binding that binds and reads through plain JDBC calls, optionally casting the bind variable
+     * ({@code ?::json}). Stored procedures and SQLData are not used by the store.
+     */
+    private abstract static class ColumnBinding<T, U> implements Binding<T, U> {
+        private static final long serialVersionUID = 1L;
+        private final Converter<T, U> converter;
+        private final String cast;
+
+        ColumnBinding(Converter<T, U> converter, String cast) {
+            this.converter = converter;
+            this.cast = cast;
+        }
+
+        abstract void bind(PreparedStatement ps, int index, U value) throws SQLException;
+
+        abstract U read(ResultSet rs, int index) throws SQLException;
+
+        @Override
+        public Converter<T, U> converter() {
+            return converter;
+        }
+
+        @Override
+        public void sql(BindingSQLContext<U> ctx) {
+            if (ctx.render().paramType() == ParamType.INLINED) {
+                // only when a statement is rendered as text (debugging); the store always binds
+                ctx.render().visit(DSL.inline(String.valueOf(ctx.value())));
+            } else {
+                ctx.render().sql(ctx.variable());
+            }
+            if (cast != null) {
+                ctx.render().sql("::").sql(cast);
+            }
+        }
+
+        @Override
+        public void register(BindingRegisterContext<U> ctx) throws SQLException {
+            throw new SQLFeatureNotSupportedException("OUT parameters are not used by JdbcEventStore");
+        }
+
+        @Override
+        public void set(BindingSetStatementContext<U> ctx) throws SQLException {
+            U value = ctx.value();
+            if (value == null) {
+                ctx.statement().setNull(ctx.index(), Types.NULL);
+            } else {
+                bind(ctx.statement(), ctx.index(), value);
+            }
+        }
+
+        @Override
+        public void set(BindingSetSQLOutputContext<U> ctx) throws SQLException {
+            throw new SQLFeatureNotSupportedException("SQLData is not used by JdbcEventStore");
+        }
+
+        @Override
+        public void get(BindingGetResultSetContext<U> ctx) throws SQLException {
+            ctx.value(read(ctx.resultSet(), ctx.index()));
+        }
+
+        @Override
+        public void get(BindingGetStatementContext<U> ctx) throws SQLException {
+            throw new SQLFeatureNotSupportedException("OUT parameters are not used by JdbcEventStore");
+        }
+
+        @Override
+        public void get(BindingGetSQLInputContext<U> ctx) throws SQLException {
+            throw new SQLFeatureNotSupportedException("SQLData is not used by JdbcEventStore");
+        }
+    }
+}

@@ -1,0 +1,1186 @@
+package io.modularddd.eventstore.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.modularddd.core.AggregateId;
+import io.modularddd.core.AppendOutcomeUnknownException;
+import io.modularddd.core.AppendRequest;
+import io.modularddd.core.AppendResult;
+import io.modularddd.core.ConcurrencyConflictException;
+import io.modularddd.core.EventIdConflictException;
+import io.modularddd.core.EventMetadata;
+import io.modularddd.core.EventStore;
+import io.modularddd.core.EventStoreException;
+import io.modularddd.core.EventStream;
+import io.modularddd.core.NewEvent;
+import io.modularddd.core.SerializationException;
+import io.modularddd.core.StoredEvent;
+import io.modularddd.core.internal.Checks;
+import io.modularddd.core.internal.Idempotency;
+import io.modularddd.core.internal.IteratorEventStream;
+import io.modularddd.core.internal.PagingIterator;
+import io.modularddd.core.internal.StoreChecks;
+import io.modularddd.core.serialization.EventSerializer;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.InsertValuesStepN;
+import org.jooq.Record;
+import org.jooq.Record4;
+import org.jooq.Result;
+import org.jooq.conf.RenderQuotedNames;
+import org.jooq.conf.Settings;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link EventStore} on a relational database: MySQL 8 / MariaDB 10.11, PostgreSQL 15 or H2.
+ *
+ * <pre>{@code
+ * JdbcEventStore store = JdbcEventStore.builder()
+ *         .jdbcUrl("jdbc:mariadb://db:3306/app").username("app").password(secret)
+ *         .serializer(JacksonEventSerializer.json(registry))
+ *         .build();
+ * store.createSchema();          // or apply schema/mysql.sql with your migration tool
+ * }</pre>
+ *
+ * <h2>Global positions without holes</h2>
+ * Positions are not auto-increment values. Every append transaction locks the one row of the head
+ * table ({@code SELECT ... FOR UPDATE}), checks the expected versions, assigns positions
+ * {@code head+1 .. head+n}, inserts the events, moves the head and commits. Positions are therefore
+ * dense and become visible in order, so a reader of {@link #readAll(long, int)} never skips an event
+ * that commits later. The transaction runs at {@code READ COMMITTED}, so its checks see everything
+ * committed before it took the lock, on every database.
+ *
+ * <h2>Group commit</h2>
+ * Because that lock serialises writers, concurrent {@link #append(AppendRequest)} calls are coalesced:
+ * the first caller that finds no commit in progress commits its own request together with every
+ * request queued meanwhile (up to {@link Builder#maxGroupRequests(int)} requests and
+ * {@link Builder#maxGroupEvents(int)} events) in one transaction — one lock, one version check, one
+ * multi-row insert, one commit — on its own thread; the others wait and get their own result or their
+ * own {@link ConcurrencyConflictException} / {@link EventIdConflictException}. A request that fails its
+ * checks never fails the others in its group. A caller alone commits at once.
+ *
+ * <h2>Reading</h2>
+ * {@link #load} and {@link #readAll} read in keyset pages of {@link Builder#pageSize(int)} events, each
+ * page one query on a connection borrowed for that query only: a short stream is one round trip, a
+ * stream of millions never sits in memory, and an abandoned stream holds no connection.
+ *
+ * <h2>Failures</h2>
+ * Driver exceptions become {@link EventStoreException} (with the cause attached), except when the
+ * connection fails while {@code COMMIT} is under way: then the outcome is unknown and the append throws
+ * {@link AppendOutcomeUnknownException}; repeat the same request to reconcile (appends are idempotent
+ * by event id). No message or log line contains a password.
+ *
+ * <p>Payloads are stored as text: the serializer must produce UTF-8 JSON (as
+ * {@code JacksonEventSerializer.json(...)} does). Instances are thread-safe; {@link #close()} closes the
+ * connection pool when the store created it, never a {@link DataSource} it was given.
+ */
+public final class JdbcEventStore implements EventStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcEventStore.class);
+    private static final int MAX_IDS_PER_QUERY = 500;
+    private static final int MAX_ROWS_PER_INSERT = 1_000;
+    private static final long MAX_CHARS_PER_INSERT = 4L * 1024 * 1024;
+
+    private final DataSource dataSource;
+    private final HikariDataSource ownedPool;
+    /** Connections for append transactions: the store's own write pool (auto-commit off), else {@code dataSource}. */
+    private final DataSource writeDataSource;
+    private final HikariDataSource ownedWritePool;
+    private final JdbcDialect dialect;
+    private final EventTable table;
+    private final boolean partitioned;
+    private final EventSerializer serializer;
+    private final int pageSize;
+    private final String target;
+    private final Settings settings = jooqSettings();
+    private final DSLContext reads;
+    private final GroupCommitter committer;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicLong transactions = new AtomicLong();
+    private final Counter committedMeter;
+    private final Counter failedMeter;
+    private final DistributionSummary groupSizeMeter;
+    private volatile TransactionHook hook = TransactionHook.NONE;
+
+    private JdbcEventStore(Builder b, DataSource dataSource, HikariDataSource ownedPool,
+                           HikariDataSource ownedWritePool, JdbcDialect dialect, String target) {
+        this.dataSource = dataSource;
+        this.ownedPool = ownedPool;
+        this.ownedWritePool = ownedWritePool;
+        this.writeDataSource = ownedWritePool != null ? ownedWritePool : dataSource;
+        this.dialect = dialect;
+        this.table = new EventTable(dialect, new TableNames(b.tableName));
+        this.partitioned = b.partitioned;
+        this.serializer = b.serializer;
+        this.pageSize = b.pageSize;
+        this.target = target;
+        this.reads = DSL.using(dataSource, dialect.sqlDialect(), settings);
+        this.committer = new GroupCommitter(b.maxGroupRequests, b.maxGroupEvents, b.maxGroupWait.toNanos(),
+                this::flush);
+        if (b.meterRegistry != null) {
+            String tableName = table.names.events();
+            committedMeter = Counter.builder("modularddd.eventstore.jdbc.transactions")
+                    .description("append transactions of the JDBC event store")
+                    .tag("table", tableName).tag("outcome", "committed").register(b.meterRegistry);
+            failedMeter = Counter.builder("modularddd.eventstore.jdbc.transactions")
+                    .description("append transactions of the JDBC event store")
+                    .tag("table", tableName).tag("outcome", "failed").register(b.meterRegistry);
+            groupSizeMeter = DistributionSummary.builder("modularddd.eventstore.jdbc.group.requests")
+                    .description("append requests committed per transaction (group commit)")
+                    .tag("table", tableName).register(b.meterRegistry);
+        } else {
+            committedMeter = null;
+            failedMeter = null;
+            groupSizeMeter = null;
+        }
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The jOOQ settings of every statement: quoted names, no statement logging (bind values stay out of logs). */
+    static Settings jooqSettings() {
+        return new Settings()
+                .withRenderQuotedNames(RenderQuotedNames.ALWAYS)
+                .withRenderFormatted(false)
+                .withExecuteLogging(false)
+                .withExecuteLoggingSQLExceptions(false)
+                .withDiagnosticsLogging(false)
+                .withFetchWarnings(false);
+    }
+
+    // ------------------------------------------------------------------ schema
+
+    /**
+     * Creates the tables and indexes if they do not exist, and the head row. Idempotent; runs the
+     * shipped script of the dialect ({@code io/modularddd/eventstore/jdbc/schema/*.sql}) with the
+     * configured names.
+     *
+     * @throws EventStoreException when a statement fails
+     */
+    public void createSchema() {
+        ensureOpen();
+        List<String> statements = SchemaScript.statements(dialect, partitioned, table.names);
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            boolean autoCommit = c.getAutoCommit();
+            if (!autoCommit) {
+                c.setAutoCommit(true);
+            }
+            try {
+                for (String sql : statements) {
+                    s.execute(sql);
+                }
+            } finally {
+                if (!autoCommit) {
+                    c.setAutoCommit(false);
+                }
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.failure("creating the schema", target, e);
+        }
+        LOG.info("JdbcEventStore schema ready: {} on {}{}", table.names.events(), target,
+                partitioned ? " (partitioned layout)" : "");
+    }
+
+    /**
+     * Adds a range partition for positions below {@code upperBound} to the partitioned layout, by
+     * splitting the {@code MAXVALUE} partition: {@code ALTER TABLE ... REORGANIZE PARTITION pmax INTO
+     * (PARTITION p<upperBound> VALUES LESS THAN (upperBound), PARTITION pmax VALUES LESS THAN MAXVALUE)}.
+     * Do it ahead of time, while {@code pmax} is still empty or small: MySQL/MariaDB copy the rows of
+     * the reorganised partition, holding a metadata lock that blocks appends meanwhile.
+     *
+     * @param upperBound the new partition's exclusive upper bound, above every existing bound
+     * @throws IllegalStateException    when the store was not built with {@code partitioned(true)}
+     * @throws IllegalArgumentException when {@code upperBound < 1}
+     * @throws EventStoreException      when the database refuses (e.g. the bound is not above the others)
+     */
+    public void addPartition(long upperBound) {
+        ensureOpen();
+        if (!partitioned) {
+            throw new IllegalStateException("addPartition needs the partitioned layout: build the store with "
+                    + "partitioned(true) (MySQL/MariaDB only)");
+        }
+        if (upperBound < 1) {
+            throw new IllegalArgumentException("upperBound must be at least 1 but was " + upperBound);
+        }
+        try (Connection c = dataSource.getConnection()) {
+            DSL.using(c, dialect.sqlDialect(), settings).query(
+                    "alter table {0} reorganize partition {1} into (partition {2} values less than ({3}), "
+                            + "partition {1} values less than maxvalue)",
+                    table.events, DSL.name("pmax"), DSL.name("p" + upperBound), DSL.inline(upperBound)).execute();
+        } catch (SQLException | DataAccessException e) {
+            throw SqlErrors.failure("adding partition p" + upperBound, target, e);
+        }
+    }
+
+    /**
+     * Returns the dialect in use (detected or configured).
+     *
+     * @return the dialect
+     */
+    public JdbcDialect dialect() {
+        return dialect;
+    }
+
+    /**
+     * Returns the name of the events table; the head table is this name plus {@code _head}.
+     *
+     * @return the table name
+     */
+    public String tableName() {
+        return table.names.events();
+    }
+
+    // ------------------------------------------------------------------ appends
+
+    @Override
+    public AppendResult append(AppendRequest request) {
+        StoreChecks.request(request);
+        ensureOpen();
+        return committer.submit(() -> new PendingAppend(List.of(encode(request)), false)).get(0);
+    }
+
+    @Override
+    public List<AppendResult> appendBatch(List<AppendRequest> requests) {
+        List<AppendRequest> checked = StoreChecks.batch(requests);
+        ensureOpen();
+        return committer.submit(() -> {
+            List<PendingAppend.Encoded> encoded = new ArrayList<>(checked.size());
+            for (AppendRequest r : checked) {
+                encoded.add(encode(r));
+            }
+            return new PendingAppend(encoded, true);
+        });
+    }
+
+    private PendingAppend.Encoded encode(AppendRequest r) {
+        int n = r.size();
+        String[] types = new String[n];
+        String[] data = new String[n];
+        String[] meta = new String[n];
+        long chars = 0;
+        for (int i = 0; i < n; i++) {
+            NewEvent e = r.events().get(i);
+            types[i] = serializer.typeName(e.payload());
+            data[i] = text(types[i], serializer.serialize(e.payload()));
+            meta[i] = e.metadata().isEmpty() ? null : text("metadata", serializer.serializeMetadata(e.metadata()));
+            chars += data[i].length() + (meta[i] == null ? 0 : meta[i].length()) + 256;
+        }
+        return new PendingAppend.Encoded(r, types, data, meta, chars);
+    }
+
+    private static String text(String typeName, byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new SerializationException(typeName, "The serializer produced bytes for '" + typeName
+                    + "' that are not UTF-8 text. JdbcEventStore stores payloads and metadata as JSON text: use a "
+                    + "JSON serializer such as JacksonEventSerializer.json(registry).", e);
+        }
+    }
+
+    /** Commits one group; completes every member, never throws. Runs on the leader's thread. */
+    private void flush(List<PendingAppend> group) {
+        TransactionFailure failure;
+        try {
+            runTransaction(group, partitioned);
+            return;
+        } catch (TransactionFailure f) {
+            failure = f;
+        }
+        if (failure.outcomeUnknown || failure.connectionLost) {
+            failAll(group, failure);
+            return;
+        }
+        if (!partitioned && SqlErrors.isIntegrityViolation(failure.getCause())) {
+            // a unique key fired: usually a reused event id (the ids are looked up only when needed). Run the
+            // group again with the lookup, which answers that request alone (repeat or EventIdConflict).
+            resetAll(group);
+            try {
+                runTransaction(group, true);
+                return;
+            } catch (TransactionFailure again) {
+                again.addSuppressed(failure);
+                failure = again;
+            }
+            if (failure.outcomeUnknown || failure.connectionLost) {
+                failAll(group, failure);
+                return;
+            }
+        }
+        if (group.size() == 1) {
+            failAll(group, failure);
+            return;
+        }
+        // a statement failed for another reason (e.g. the database refused one row): isolate the culprit so
+        // a bad request never fails the others in its group
+        LOG.debug("group of {} appends failed ({}); committing them one by one", group.size(),
+                failure.getCause().toString());
+        resetAll(group);
+        for (PendingAppend p : group) {
+            try {
+                runTransaction(List.of(p), true);
+            } catch (TransactionFailure f) {
+                failAll(List.of(p), f);
+            }
+        }
+    }
+
+    private static void resetAll(List<PendingAppend> group) {
+        for (PendingAppend p : group) {
+            p.reset();
+        }
+    }
+
+    private void failAll(List<PendingAppend> group, TransactionFailure f) {
+        if (failedMeter != null) {
+            failedMeter.increment();
+        }
+        for (PendingAppend p : group) {
+            if (p.completed()) {
+                continue; // failed its own checks: that answer stands, nothing of it was ever written
+            }
+            List<UUID> ids = p.eventIds();
+            AggregateId stream = p.requests.get(0).request().aggregateId();
+            if (f.outcomeUnknown) {
+                LOG.warn("append to stream '{}' has an unknown outcome: the connection failed during commit ({})",
+                        stream.value(), f.getCause().toString());
+                p.fail(new AppendOutcomeUnknownException(stream, ids, SqlErrors.driverCause(f.getCause())));
+            } else {
+                p.fail(SqlErrors.failure("appending to stream '" + stream.value() + "' (" + ids.size()
+                        + " event(s); the transaction was rolled back, nothing was stored)", target, f.getCause()));
+            }
+        }
+    }
+
+    /** A transaction that did not commit, or whose commit has an unknown outcome. */
+    private static final class TransactionFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+        final boolean outcomeUnknown;
+        final boolean connectionLost;
+
+        TransactionFailure(Throwable cause, boolean outcomeUnknown) {
+            super(cause);
+            this.outcomeUnknown = outcomeUnknown;
+            this.connectionLost = SqlErrors.isConnectionFailure(cause);
+        }
+    }
+
+    /** A row to insert. */
+    private record Row(long position, UUID eventId, String aggregateId, String aggregateType, String eventType,
+                       String data, String metadata, long version, NewEvent event) {
+    }
+
+    /**
+     * Runs one append transaction for a group.
+     *
+     * @param group          the units, in queue order
+     * @param checkEventIds  whether to look the event ids up before inserting. Without it the unique key on
+     *                       {@code event_id} catches a reused id and the unit is retried with the lookup,
+     *                       which resolves idempotent repeats; the partitioned layout has no such key and
+     *                       always looks up.
+     */
+    private void runTransaction(List<PendingAppend> group, boolean checkEventIds) throws TransactionFailure {
+        Connection c;
+        try {
+            c = writeDataSource.getConnection();
+        } catch (SQLException | RuntimeException e) {
+            throw new TransactionFailure(e, false);
+        }
+        boolean committing = false;
+        boolean restoreAutoCommit = false;
+        int restoreIsolation = -1;
+        try {
+            if (ownedWritePool == null && c.getTransactionIsolation() != Connection.TRANSACTION_READ_COMMITTED) {
+                restoreIsolation = c.getTransactionIsolation();
+                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            }
+            if (c.getAutoCommit()) {
+                c.setAutoCommit(false);
+                restoreAutoCommit = true;
+            }
+            DSLContext ctx = DSL.using(c, dialect.sqlDialect(), settings);
+            Record head = ctx.select(table.lastPosition).from(table.head).where(table.headId.eq(EventTable.HEAD_ID))
+                    .forUpdate().fetchOne();
+            if (head == null) {
+                throw new EventStoreException("The head row of table " + table.names.head() + " is missing on "
+                        + target + ": call JdbcEventStore.createSchema() (idempotent), or apply the shipped DDL.");
+            }
+            hook.afterLock(c);
+            long last = head.get(table.lastPosition);
+            List<Row> rows = plan(ctx, last, group, checkEventIds);
+            if (!rows.isEmpty()) {
+                insert(ctx, rows);
+                ctx.update(table.head).set(table.lastPosition, last + rows.size())
+                        .where(table.headId.eq(EventTable.HEAD_ID)).execute();
+            }
+            hook.beforeCommit(c);
+            committing = true;
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            boolean unknown = committing && !SqlErrors.isKnownRollback(e);
+            if (!committing) {
+                rollbackQuietly(c);
+            }
+            clearTentativeResults(group);
+            if (ownedWritePool != null && SqlErrors.isConnectionFailure(e)) {
+                ownedWritePool.evictConnection(c); // never hand a dead connection to the next caller
+            } else {
+                closeQuietly(c, restoreAutoCommit, restoreIsolation);
+            }
+            throw new TransactionFailure(e, unknown);
+        }
+        closeQuietly(c, restoreAutoCommit, restoreIsolation);
+        transactions.incrementAndGet();
+        if (committedMeter != null) {
+            committedMeter.increment();
+            groupSizeMeter.record(group.size());
+        }
+    }
+
+    /** Drops the successful outcomes planned for a transaction that did not commit; conflicts stand. */
+    private static void clearTentativeResults(List<PendingAppend> group) {
+        for (PendingAppend p : group) {
+            if (p.completed() && !p.failed()) {
+                p.reset();
+            }
+        }
+    }
+
+    /**
+     * Checks every unit of the group against the database state (read under the head lock) and the
+     * units before it, completes the units that fail their checks or are idempotent repeats, and
+     * returns the rows to insert for the others, at positions {@code last+1 ...}.
+     */
+    private List<Row> plan(DSLContext ctx, long last, List<PendingAppend> group, boolean checkEventIds) {
+        Set<AggregateId> streams = new LinkedHashSet<>();
+        List<UUID> ids = new ArrayList<>();
+        for (PendingAppend p : group) {
+            streams.addAll(p.streams());
+            ids.addAll(p.eventIds());
+        }
+        Map<AggregateId, Long> versions = currentVersions(ctx, streams);
+        Map<UUID, Idempotency.StoredRef> stored = checkEventIds ? storedRefs(ctx, ids) : new HashMap<>();
+        List<Row> rows = new ArrayList<>();
+        long next = last + 1;
+        for (PendingAppend p : group) {
+            UnitPlan unit;
+            try {
+                try {
+                    unit = planUnit(p, versions, stored, next);
+                } catch (ConcurrencyConflictException conflict) {
+                    if (checkEventIds) {
+                        throw conflict;
+                    }
+                    // a retried request usually fails its version check: it is a repeat if its ids are stored
+                    stored.putAll(storedRefs(ctx, p.eventIds()));
+                    unit = planUnit(p, versions, stored, next);
+                }
+            } catch (ConcurrencyConflictException | EventIdConflictException conflict) {
+                p.fail(conflict);
+                continue;
+            }
+            versions.putAll(unit.versions());
+            stored.putAll(unit.refs());
+            rows.addAll(unit.rows());
+            next += unit.rows().size();
+            p.succeed(unit.results());
+        }
+        return rows;
+    }
+
+    /** What one unit would write: its rows, the streams' new versions, its results. */
+    private record UnitPlan(List<Row> rows, Map<AggregateId, Long> versions, Map<UUID, Idempotency.StoredRef> refs,
+                            List<AppendResult> results) {
+    }
+
+    /**
+     * Checks one unit (all its requests, all-or-nothing) against the stream versions and stored event
+     * ids known so far, and places its new events at positions {@code next...}. Changes nothing.
+     *
+     * @throws ConcurrencyConflictException when a request's expected version does not hold
+     * @throws EventIdConflictException     when an event id is stored elsewhere
+     */
+    private static UnitPlan planUnit(PendingAppend p, Map<AggregateId, Long> versions,
+                                     Map<UUID, Idempotency.StoredRef> stored, long next) {
+        Map<AggregateId, Long> unitVersions = new HashMap<>();
+        Map<UUID, Idempotency.StoredRef> unitRefs = new HashMap<>();
+        List<Row> unitRows = new ArrayList<>();
+        List<AppendResult> results = new ArrayList<>(p.requests.size());
+        long position = next;
+        for (PendingAppend.Encoded e : p.requests) {
+            AppendRequest r = e.request();
+            List<Idempotency.StoredRef> found = new ArrayList<>();
+            for (NewEvent ev : r.events()) {
+                Idempotency.StoredRef ref = unitRefs.getOrDefault(ev.eventId(), stored.get(ev.eventId()));
+                if (ref != null) {
+                    found.add(ref);
+                }
+            }
+            Optional<AppendResult> repeat = Idempotency.resolve(r, found);
+            if (repeat.isPresent()) {
+                results.add(repeat.get());
+                continue;
+            }
+            long current = unitVersions.getOrDefault(r.aggregateId(), versions.getOrDefault(r.aggregateId(), 0L));
+            if (!r.expectedVersion().matches(current)) {
+                throw new ConcurrencyConflictException(r.aggregateId(), r.expectedVersion(), current);
+            }
+            long firstPosition = position;
+            for (int i = 0; i < r.size(); i++) {
+                NewEvent ev = r.events().get(i);
+                long version = current + 1 + i;
+                unitRows.add(new Row(position, ev.eventId(), r.aggregateId().value(), r.aggregateType(),
+                        e.eventTypes()[i], e.data()[i], e.metadata()[i], version, ev));
+                unitRefs.put(ev.eventId(), new Idempotency.StoredRef(ev.eventId(), r.aggregateId(), version, position));
+                position++;
+            }
+            unitVersions.put(r.aggregateId(), current + r.size());
+            results.add(new AppendResult(r.aggregateId(), current + 1, current + r.size(), firstPosition,
+                    position - 1));
+        }
+        return new UnitPlan(unitRows, unitVersions, unitRefs, List.copyOf(results));
+    }
+
+    /**
+     * The current version of each stream, read with one scalar sub-select per stream in one statement:
+     * {@code SELECT (SELECT MAX(version) FROM t WHERE aggregate_id = ?), ...}. Each sub-select reads one
+     * entry at the end of the {@code (aggregate_id, version)} index, never the stream's history
+     * (see {@link #lastVersion(AggregateId)}; docs/jdbc-event-store.md shows the plans).
+     */
+    private Map<AggregateId, Long> currentVersions(DSLContext ctx, Collection<AggregateId> streams) {
+        Map<AggregateId, Long> versions = new HashMap<>();
+        List<AggregateId> all = new ArrayList<>(streams);
+        for (int from = 0; from < all.size(); from += MAX_IDS_PER_QUERY) {
+            List<AggregateId> chunk = all.subList(from, Math.min(all.size(), from + MAX_IDS_PER_QUERY));
+            List<Field<?>> fields = new ArrayList<>(chunk.size());
+            for (AggregateId id : chunk) {
+                fields.add(DSL.field(lastVersion(id)));
+            }
+            Record record = ctx.select(fields).fetchOne();
+            for (int i = 0; i < chunk.size(); i++) {
+                Long v = record == null ? null : record.get(i, Long.class);
+                if (v != null) {
+                    versions.put(chunk.get(i), v);
+                }
+            }
+        }
+        return versions;
+    }
+
+    private Map<UUID, Idempotency.StoredRef> storedRefs(DSLContext ctx, List<UUID> ids) {
+        Map<UUID, Idempotency.StoredRef> refs = new HashMap<>();
+        for (int from = 0; from < ids.size(); from += MAX_IDS_PER_QUERY) {
+            List<UUID> chunk = ids.subList(from, Math.min(ids.size(), from + MAX_IDS_PER_QUERY));
+            Result<Record4<UUID, String, Long, Long>> found = ctx
+                    .select(table.eventId, table.aggregateId, table.version, table.position)
+                    .from(table.events).where(table.eventId.in(chunk)).fetch();
+            for (Record4<UUID, String, Long, Long> r : found) {
+                refs.put(r.value1(), new Idempotency.StoredRef(r.value1(), AggregateId.of(r.value2()), r.value3(),
+                        r.value4()));
+            }
+        }
+        return refs;
+    }
+
+    private void insert(DSLContext ctx, List<Row> rows) {
+        Field<?>[] columns = table.columns();
+        int i = 0;
+        while (i < rows.size()) {
+            InsertValuesStepN<Record> insert = ctx.insertInto(table.events, columns);
+            long chars = 0;
+            int n = 0;
+            while (i < rows.size() && n < MAX_ROWS_PER_INSERT && (n == 0 || chars < MAX_CHARS_PER_INSERT)) {
+                Row r = rows.get(i);
+                insert = insert.values(DSL.val(r.position(), table.position), DSL.val(r.eventId(), table.eventId),
+                        DSL.val(r.aggregateId(), table.aggregateId), DSL.val(r.aggregateType(), table.aggregateType),
+                        DSL.val(r.eventType(), table.eventType), DSL.val(r.data(), table.eventData),
+                        DSL.val(r.metadata(), table.metadata), DSL.val(r.version(), table.version),
+                        DSL.val(r.event().occurredAt(), table.occurredAt));
+                chars += r.data().length() + (r.metadata() == null ? 0 : r.metadata().length()) + 256;
+                n++;
+                i++;
+            }
+            insert.execute();
+        }
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("rollback failed (the connection is probably gone): {}", e.toString());
+        }
+    }
+
+    private static void closeQuietly(Connection c, boolean restoreAutoCommit, int restoreIsolation) {
+        try {
+            if (restoreAutoCommit) {
+                c.setAutoCommit(true);
+            }
+            if (restoreIsolation >= 0) {
+                c.setTransactionIsolation(restoreIsolation);
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("restoring connection settings failed: {}", e.toString());
+        }
+        try {
+            c.close();
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("closing a connection failed: {}", e.toString());
+        }
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    @Override
+    public EventStream load(AggregateId aggregateId, long fromVersion, long toVersion) {
+        StoreChecks.load(aggregateId, fromVersion, toVersion);
+        ensureOpen();
+        return new IteratorEventStream(new PagingIterator(pageSize) {
+            @Override
+            protected List<StoredEvent> fetch(StoredEvent after, int limit) {
+                long from = after == null ? fromVersion : after.version() + 1;
+                if (from > toVersion) {
+                    return List.of();
+                }
+                // versions are dense, so the page is exactly from..from+limit-1: a bounded range lets every
+                // optimizer seek to it (MariaDB otherwise walks the stream from its first version)
+                long to = Math.min(toVersion, from > Long.MAX_VALUE - limit ? Long.MAX_VALUE : from + limit - 1);
+                return query("loading stream '" + aggregateId.value() + "'", () -> decode(reads.select(table.readColumns())
+                        .from(table.events)
+                        .where(table.aggregateId.eq(aggregateId.value()))
+                        .and(table.version.between(from, to))
+                        .orderBy(table.aggregateId, table.version)
+                        .limit(limit)
+                        .fetch()));
+            }
+        }, () -> { });
+    }
+
+    @Override
+    public Map<AggregateId, EventStream> loadBatch(Collection<AggregateId> aggregateIds, long fromVersion,
+                                                   long toVersion) {
+        List<AggregateId> ids = StoreChecks.ids(aggregateIds);
+        StoreChecks.versions(fromVersion, toVersion);
+        ensureOpen();
+        Map<String, List<StoredEvent>> byStream = new HashMap<>();
+        for (int from = 0; from < ids.size(); from += MAX_IDS_PER_QUERY) {
+            List<String> chunk = new ArrayList<>();
+            for (AggregateId id : ids.subList(from, Math.min(ids.size(), from + MAX_IDS_PER_QUERY))) {
+                chunk.add(id.value());
+            }
+            List<StoredEvent> events = query("loading " + ids.size() + " streams", () -> decode(reads
+                    .select(table.readColumns())
+                    .from(table.events)
+                    .where(table.aggregateId.in(chunk))
+                    .and(table.version.between(fromVersion, toVersion))
+                    .orderBy(table.aggregateId, table.version)
+                    .fetch()));
+            for (StoredEvent e : events) {
+                byStream.computeIfAbsent(e.aggregateId().value(), k -> new ArrayList<>()).add(e);
+            }
+        }
+        Map<AggregateId, EventStream> result = new LinkedHashMap<>();
+        for (AggregateId id : ids) {
+            result.put(id, EventStream.of(byStream.getOrDefault(id.value(), List.of())));
+        }
+        return result;
+    }
+
+    @Override
+    public EventStream readAll(long fromPosition, int limit) {
+        StoreChecks.readAll(fromPosition, limit);
+        ensureOpen();
+        return new IteratorEventStream(new PagingIterator(Math.min(pageSize, limit)) {
+            private int remaining = limit;
+
+            @Override
+            protected List<StoredEvent> fetch(StoredEvent after, int pageLimit) {
+                long from = after == null ? fromPosition : after.position() + 1;
+                int want = Math.min(pageLimit, remaining);
+                if (want == 0) {
+                    return List.of();
+                }
+                List<StoredEvent> page = query("reading all events from position " + from, () -> decode(reads
+                        .select(table.readColumns())
+                        .from(table.events)
+                        .where(table.position.between(from, from > Long.MAX_VALUE - want ? Long.MAX_VALUE
+                                : from + want - 1))
+                        .orderBy(table.position)
+                        .limit(want)
+                        .fetch()));
+                remaining -= page.size();
+                return page;
+            }
+        }, () -> { });
+    }
+
+    @Override
+    public long currentVersion(AggregateId aggregateId) {
+        Checks.notNull("aggregateId", aggregateId);
+        ensureOpen();
+        Long v = query("reading the version of stream '" + aggregateId.value() + "'", () -> reads
+                .fetchValue(lastVersion(aggregateId)));
+        return v == null ? 0 : v;
+    }
+
+    /**
+     * The version of a stream's last event: one entry at the end of the {@code (aggregate_id, version)}
+     * index. MySQL/MariaDB and PostgreSQL answer {@code MAX(version)} from that entry ("Select tables
+     * optimized away", "Index Only Scan Backward ... Limit"); H2 walks an index backwards only for an
+     * {@code ORDER BY ... DESC LIMIT 1} matching the index. (MariaDB does not stop early for the ORDER BY
+     * form: jOOQ renders it as {@code FETCH NEXT 1 ROWS ONLY}, which reads the whole stream there.)
+     */
+    private org.jooq.Select<org.jooq.Record1<Long>> lastVersion(AggregateId id) {
+        if (dialect.lastVersionByMax()) {
+            return DSL.select(DSL.max(table.version)).from(table.events).where(table.aggregateId.eq(id.value()));
+        }
+        return DSL.select(table.version).from(table.events).where(table.aggregateId.eq(id.value()))
+                .orderBy(table.aggregateId.desc(), table.version.desc()).limit(DSL.inline(1));
+    }
+
+    private interface Query<T> {
+        T run();
+    }
+
+    private <T> T query(String operation, Query<T> q) {
+        try {
+            return q.run();
+        } catch (DataAccessException e) {
+            throw SqlErrors.failure(operation, target, e);
+        }
+    }
+
+    private List<StoredEvent> decode(Result<Record> rows) {
+        List<StoredEvent> events = new ArrayList<>(rows.size());
+        for (Record r : rows) {
+            String type = r.get(table.eventType);
+            String meta = r.get(table.metadata);
+            events.add(new StoredEvent(r.get(table.position), r.get(table.eventId), AggregateId.of(r.get(table.aggregateId)),
+                    r.get(table.aggregateType), type,
+                    serializer.deserialize(type, r.get(table.eventData).getBytes(StandardCharsets.UTF_8)),
+                    meta == null ? EventMetadata.empty()
+                            : serializer.deserializeMetadata(meta.getBytes(StandardCharsets.UTF_8)),
+                    r.get(table.version), r.get(table.occurredAtRead)));
+        }
+        return events;
+    }
+
+    // ------------------------------------------------------------------ lifecycle and test seams
+
+    /**
+     * Closes the connection pool if the store created it (built with a JDBC URL); a {@link DataSource}
+     * passed to the builder is left open. Idempotent. Appends and reads after close throw
+     * {@link IllegalStateException}.
+     */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true) && ownedPool != null) {
+            ownedWritePool.close();
+            ownedPool.close();
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("this JdbcEventStore (table " + table.names.events() + ") is closed");
+        }
+    }
+
+    /** Number of append transactions committed so far. */
+    long committedTransactions() {
+        return transactions.get();
+    }
+
+    void hook(TransactionHook value) {
+        this.hook = value == null ? TransactionHook.NONE : value;
+    }
+
+    DataSource dataSource() {
+        return dataSource;
+    }
+
+    // ------------------------------------------------------------------ builder
+
+    /**
+     * Builds a {@link JdbcEventStore}. Each setter validates its argument at once
+     * ({@link IllegalArgumentException} naming the setting and the value); {@link #build()} checks that
+     * the settings fit together ({@link IllegalStateException}). Give either a {@link DataSource} or a
+     * JDBC URL (with username and password), and a serializer.
+     */
+    public static final class Builder {
+
+        private static final int WRITE_POOL_SIZE = 2;
+
+        /** Default {@link #maximumPoolSize(int)}. */
+        public static final int DEFAULT_POOL_SIZE = 10;
+        /** Default {@link #pageSize(int)}. */
+        public static final int DEFAULT_PAGE_SIZE = 500;
+        /** Default {@link #maxGroupRequests(int)}. */
+        public static final int DEFAULT_MAX_GROUP_REQUESTS = 256;
+        /** Default {@link #maxGroupEvents(int)}. */
+        public static final int DEFAULT_MAX_GROUP_EVENTS = 4_096;
+
+        private DataSource dataSource;
+        private String jdbcUrl;
+        private String username;
+        private String password;
+        private int maximumPoolSize = DEFAULT_POOL_SIZE;
+        private boolean poolSizeSet;
+        private EventSerializer serializer;
+        private String tableName = TableNames.DEFAULT;
+        private JdbcDialect dialect;
+        private boolean partitioned;
+        private int pageSize = DEFAULT_PAGE_SIZE;
+        private int maxGroupRequests = DEFAULT_MAX_GROUP_REQUESTS;
+        private int maxGroupEvents = DEFAULT_MAX_GROUP_EVENTS;
+        private Duration maxGroupWait = Duration.ZERO;
+        private MeterRegistry meterRegistry;
+
+        private Builder() {
+        }
+
+        /**
+         * Uses connections from a {@link DataSource} the application manages (and closes). Append
+         * transactions switch a connection to {@code READ COMMITTED} when it is not already, and
+         * restore it; configure the pool with that isolation to save the round trips.
+         *
+         * @param value the data source
+         * @return this builder
+         * @throws IllegalArgumentException when null
+         */
+        public Builder dataSource(DataSource value) {
+            if (value == null) {
+                throw new IllegalArgumentException("dataSource must not be null");
+            }
+            this.dataSource = value;
+            return this;
+        }
+
+        /**
+         * Connects through a HikariCP pool the store creates (and closes in {@link JdbcEventStore#close()}).
+         * The driver must be on the classpath ({@code org.mariadb.jdbc:mariadb-java-client},
+         * {@code org.postgresql:postgresql}, {@code com.h2database:h2}, {@code com.mysql:mysql-connector-j}).
+         *
+         * @param value the URL, e.g. {@code jdbc:mariadb://127.0.0.1:3306/app}
+         * @return this builder
+         * @throws IllegalArgumentException when null or not a {@code jdbc:} URL
+         */
+        public Builder jdbcUrl(String value) {
+            if (value == null || !value.startsWith("jdbc:")) {
+                throw new IllegalArgumentException("jdbcUrl must start with \"jdbc:\" but was "
+                        + (value == null ? "null" : "\"" + Redaction.url(value) + "\""));
+            }
+            this.jdbcUrl = value;
+            return this;
+        }
+
+        /**
+         * Sets the database user for {@link #jdbcUrl(String)}.
+         *
+         * @param value the user name
+         * @return this builder
+         * @throws IllegalArgumentException when null
+         */
+        public Builder username(String value) {
+            if (value == null) {
+                throw new IllegalArgumentException("username must not be null");
+            }
+            this.username = value;
+            return this;
+        }
+
+        /**
+         * Sets the password for {@link #jdbcUrl(String)}. It is handed to the pool and never printed.
+         *
+         * @param value the password
+         * @return this builder
+         * @throws IllegalArgumentException when null
+         */
+        public Builder password(String value) {
+            if (value == null) {
+                throw new IllegalArgumentException("password must not be null (use \"\" for none)");
+            }
+            this.password = value;
+            return this;
+        }
+
+        /**
+         * Sets the size of the read pool created for {@link #jdbcUrl(String)}. Appends have a pool of
+         * their own: two connections with auto-commit off (only one group commits at a time).
+         *
+         * @param value connections, 1 to 1000
+         * @return this builder
+         * @throws IllegalArgumentException when out of range
+         */
+        public Builder maximumPoolSize(int value) {
+            if (value < 1 || value > 1000) {
+                throw new IllegalArgumentException("maximumPoolSize must be between 1 and 1000 but was " + value);
+            }
+            this.maximumPoolSize = value;
+            this.poolSizeSet = true;
+            return this;
+        }
+
+        /**
+         * Sets the serializer (required). It must produce UTF-8 JSON text.
+         *
+         * @param value the serializer
+         * @return this builder
+         * @throws IllegalArgumentException when null
+         */
+        public Builder serializer(EventSerializer value) {
+            if (value == null) {
+                throw new IllegalArgumentException("serializer must not be null");
+            }
+            this.serializer = value;
+            return this;
+        }
+
+        /**
+         * Sets the events table's name (default {@code event_store}); the head table is this name plus
+         * {@code _head}, and constraint and index names start with it.
+         *
+         * @param value a name matching {@code [a-z_][a-z0-9_]{0,47}}
+         * @return this builder
+         * @throws IllegalArgumentException when the name does not match
+         */
+        public Builder tableName(String value) {
+            this.tableName = TableNames.validate("tableName", value);
+            return this;
+        }
+
+        /**
+         * Sets the dialect instead of detecting it from the connection.
+         *
+         * @param value the dialect
+         * @return this builder
+         * @throws IllegalArgumentException when null
+         */
+        public Builder dialect(JdbcDialect value) {
+            if (value == null) {
+                throw new IllegalArgumentException("dialect must not be null; leave it unset to detect it");
+            }
+            this.dialect = value;
+            return this;
+        }
+
+        /**
+         * Chooses the partitioned MySQL/MariaDB layout ({@code PARTITION BY RANGE (sequence_number)})
+         * for {@link JdbcEventStore#createSchema()}. In it the database cannot enforce unique versions
+         * and event ids; the append transaction does (under the head lock). See docs/jdbc-event-store.md.
+         *
+         * @param value {@code true} for the partitioned layout
+         * @return this builder
+         */
+        public Builder partitioned(boolean value) {
+            this.partitioned = value;
+            return this;
+        }
+
+        /**
+         * Sets how many events one read query fetches ({@code load}, {@code readAll}). Lower it for very
+         * large payloads: a page is held in memory while it is consumed.
+         *
+         * @param value events per page, 1 to 100,000
+         * @return this builder
+         * @throws IllegalArgumentException when out of range
+         */
+        public Builder pageSize(int value) {
+            if (value < 1 || value > 100_000) {
+                throw new IllegalArgumentException("pageSize must be between 1 and 100000 but was " + value);
+            }
+            this.pageSize = value;
+            return this;
+        }
+
+        /**
+         * Sets the most requests one group commit carries.
+         *
+         * @param value requests per transaction, 1 to 10,000 (1 turns group commit off)
+         * @return this builder
+         * @throws IllegalArgumentException when out of range
+         */
+        public Builder maxGroupRequests(int value) {
+            if (value < 1 || value > 10_000) {
+                throw new IllegalArgumentException("maxGroupRequests must be between 1 and 10000 but was " + value);
+            }
+            this.maxGroupRequests = value;
+            return this;
+        }
+
+        /**
+         * Sets the most events one group commit carries; a single larger request still commits, alone.
+         *
+         * @param value events per transaction, 1 to 1,000,000
+         * @return this builder
+         * @throws IllegalArgumentException when out of range
+         */
+        public Builder maxGroupEvents(int value) {
+            if (value < 1 || value > 1_000_000) {
+                throw new IllegalArgumentException("maxGroupEvents must be between 1 and 1000000 but was " + value);
+            }
+            this.maxGroupEvents = value;
+            return this;
+        }
+
+        /**
+         * Sets how long the caller leading a group commit may wait for more requests (default zero).
+         * It waits only while other callers are about to queue (serializing), never when alone; zero
+         * means the group is whatever queued during the previous commit.
+         *
+         * @param value the bound, zero to one second
+         * @return this builder
+         * @throws IllegalArgumentException when null, negative or above one second
+         */
+        public Builder maxGroupWait(Duration value) {
+            if (value == null || value.isNegative() || value.compareTo(Duration.ofSeconds(1)) > 0) {
+                throw new IllegalArgumentException("maxGroupWait must be between 0 and 1s but was " + value);
+            }
+            this.maxGroupWait = value;
+            return this;
+        }
+
+        /**
+         * Registers meters: {@code modularddd.eventstore.jdbc.transactions} (tag {@code outcome}) and
+         * {@code modularddd.eventstore.jdbc.group.requests}, both tagged with the table name.
+         *
+         * @param value the registry
+         * @return this builder
+         * @throws IllegalArgumentException when null
+         */
+        public Builder meterRegistry(MeterRegistry value) {
+            if (value == null) {
+                throw new IllegalArgumentException("meterRegistry must not be null");
+            }
+            this.meterRegistry = value;
+            return this;
+        }
+
+        /**
+         * Builds the store: creates the pool (for a JDBC URL) and detects the dialect. Does not create
+         * the schema; call {@link JdbcEventStore#createSchema()} or apply the shipped DDL.
+         *
+         * @return the store
+         * @throws IllegalStateException when the settings conflict or are incomplete
+         * @throws EventStoreException   when the database cannot be reached
+         */
+        public JdbcEventStore build() {
+            if (serializer == null) {
+                throw new IllegalStateException("serializer is required: call serializer(JacksonEventSerializer"
+                        + ".json(registry))");
+            }
+            if (dataSource != null && jdbcUrl != null) {
+                throw new IllegalStateException("dataSource and jdbcUrl cannot be combined: give one of them");
+            }
+            if (dataSource == null && jdbcUrl == null) {
+                throw new IllegalStateException("a connection is required: call dataSource(...) or jdbcUrl(...)");
+            }
+            if (dataSource != null && (username != null || password != null || poolSizeSet)) {
+                throw new IllegalStateException("username, password and maximumPoolSize configure the pool created "
+                        + "for jdbcUrl; with dataSource(...) configure your own pool instead");
+            }
+            if (partitioned && dialect != null && !dialect.supportsPartitionedLayout()) {
+                throw new IllegalStateException("partitioned(true) needs MySQL or MariaDB but dialect is " + dialect);
+            }
+            HikariDataSource pool = null;
+            HikariDataSource writePool = null;
+            DataSource ds = dataSource;
+            String target;
+            if (jdbcUrl != null) {
+                target = Redaction.url(jdbcUrl);
+                pool = createPool(target, "modularddd-" + tableName, maximumPoolSize, true);
+                try {
+                    writePool = createPool(target, "modularddd-" + tableName + "-append", WRITE_POOL_SIZE, false);
+                } catch (RuntimeException e) {
+                    pool.close();
+                    throw e;
+                }
+                ds = pool;
+            } else {
+                target = "the given DataSource";
+            }
+            try {
+                JdbcDialect d = dialect;
+                if (d == null) {
+                    try (Connection c = ds.getConnection()) {
+                        d = JdbcDialect.detect(c);
+                    } catch (SQLException e) {
+                        throw SqlErrors.failure("detecting the database dialect", target, e);
+                    }
+                }
+                if (partitioned && !d.supportsPartitionedLayout()) {
+                    throw new IllegalStateException("partitioned(true) needs MySQL or MariaDB but the database is "
+                            + d);
+                }
+                JdbcEventStore store = new JdbcEventStore(this, ds, pool, writePool, d, target);
+                LOG.info("JdbcEventStore ready: dialect {}, table {}, {}", d, tableName, target);
+                return store;
+            } catch (RuntimeException e) {
+                if (pool != null) {
+                    writePool.close();
+                    pool.close();
+                }
+                throw e;
+            }
+        }
+
+        /**
+         * Creates one of the store's two pools: reads (auto-commit on) and appends (auto-commit off, so an
+         * append transaction needs no round trips to switch it; only one group commits at a time, so two
+         * connections suffice — the second covers a connection being replaced).
+         */
+        private HikariDataSource createPool(String target, String name, int size, boolean autoCommit) {
+            HikariConfig config = new HikariConfig();
+            // the pool gets a data source, never the URL: HikariCP's debug output would print the URL, and it
+            // masks only some of the ways a URL can carry a password
+            config.setDataSource(new UrlDataSource(jdbcUrl, username, password));
+            config.setMaximumPoolSize(size);
+            config.setMinimumIdle(Math.min(2, size));
+            config.setPoolName(name);
+            config.setAutoCommit(autoCommit);
+            config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+            try {
+                return new HikariDataSource(config);
+            } catch (RuntimeException e) {
+                throw SqlErrors.failure("connecting" + (username == null ? "" : " as user '" + username + "'"),
+                        target, e);
+            }
+        }
+    }
+}

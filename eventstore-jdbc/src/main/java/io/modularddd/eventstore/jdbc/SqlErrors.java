@@ -1,0 +1,141 @@
+package io.modularddd.eventstore.jdbc;
+
+import io.modularddd.core.EventStoreException;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
+import java.util.Set;
+
+/**
+ * Classifies driver exceptions ({@link SQLException}, or jOOQ's {@code DataAccessException} around
+ * one) and turns them into the library's typed errors with the cause attached.
+ *
+ * <p>Classification is by SQLState class, with the few vendor codes that matter: a connection that
+ * was killed server-side reports {@code 70100}/1927 on MariaDB and {@code 57P01} on PostgreSQL
+ * before the driver notices the socket is gone.
+ */
+final class SqlErrors {
+
+    private static final Set<String> CONNECTION_STATES = Set.of("57P01", "57P02", "57P03", "70100");
+    private static final Set<String> MISSING_TABLE_STATES = Set.of("42S02", "42P01", "42S04");
+
+    private SqlErrors() {
+    }
+
+    /** Finds the first {@link SQLException} in a cause chain. */
+    static SQLException sqlCause(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SQLException sql) {
+                return sql;
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    /** Tells whether the failure means the connection to the database is lost or unusable. */
+    static boolean isConnectionFailure(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SQLNonTransientConnectionException || c instanceof SQLTransientConnectionException
+                    || c instanceof SQLRecoverableException || c instanceof IOException) {
+                return true;
+            }
+            if (c instanceof SQLException sql) {
+                String state = sql.getSQLState();
+                if (state != null && (state.startsWith("08") || CONNECTION_STATES.contains(state))) {
+                    return true;
+                }
+                if (sql.getErrorCode() == 1927) { // MariaDB ER_CONNECTION_KILLED
+                    return true;
+                }
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /** Tells whether the failure is an integrity constraint violation (SQLState class 23). */
+    static boolean isIntegrityViolation(Throwable t) {
+        SQLException sql = sqlCause(t);
+        return sql != null && sql.getSQLState() != null && sql.getSQLState().startsWith("23");
+    }
+
+    /**
+     * Tells whether a failed commit is known to have rolled back: the server answered with a
+     * rollback-class error (serialization failure, deadlock, deferred constraint) instead of the
+     * connection dying.
+     */
+    static boolean isKnownRollback(Throwable t) {
+        if (isConnectionFailure(t)) {
+            return false;
+        }
+        SQLException sql = sqlCause(t);
+        String state = sql == null ? null : sql.getSQLState();
+        return state != null && (state.startsWith("40") || state.startsWith("23"));
+    }
+
+    /**
+     * Builds the exception for a failed operation.
+     *
+     * @param operation what was being done, e.g. "appending to stream 'x'"
+     * @param target    the table and database, for the message (credential-free)
+     * @param cause     the failure
+     * @return the exception to throw
+     */
+    static EventStoreException failure(String operation, String target, Throwable cause) {
+        return new EventStoreException(describe(operation, target, cause), driverCause(cause));
+    }
+
+    /**
+     * The exception to attach as the cause: the driver's {@link SQLException} rather than jOOQ's wrapper
+     * around it (jOOQ is an implementation detail), else the failure itself.
+     */
+    static Throwable driverCause(Throwable t) {
+        if (t instanceof org.jooq.exception.DataAccessException && t.getCause() instanceof SQLException sql) {
+            return sql;
+        }
+        return t;
+    }
+
+    static String describe(String operation, String target, Throwable cause) {
+        SQLException sql = sqlCause(cause);
+        StringBuilder sb = new StringBuilder("JdbcEventStore failed ").append(operation).append(" on ").append(target);
+        if (sql != null) {
+            sb.append(" (SQLState ").append(sql.getSQLState()).append(", vendor code ").append(sql.getErrorCode())
+                    .append(": ").append(firstLine(sql.getMessage())).append(')');
+        } else {
+            sb.append(" (").append(cause.getClass().getSimpleName()).append(": ").append(firstLine(cause.getMessage()))
+                    .append(')');
+        }
+        if (sql != null && sql.getSQLState() != null && sql.getSQLState().startsWith("28")) {
+            sb.append(". The database refused the login: check the user name and password (JdbcEventStore.builder()"
+                    + ".username(...).password(...), or the DataSource's), and that the user may connect from this "
+                    + "host.");
+        } else if (isConnectionFailure(cause)) {
+            sb.append(". The database connection failed: check that the database server is running and reachable "
+                    + "from this host, that the credentials are right, and that the pool is large enough "
+                    + "(JdbcEventStore.builder().maximumPoolSize(...)).");
+        } else if (sql != null && sql.getSQLState() != null && MISSING_TABLE_STATES.contains(sql.getSQLState())) {
+            sb.append(". A table is missing: call JdbcEventStore.createSchema() once, or apply the shipped DDL "
+                    + "(io/modularddd/eventstore/jdbc/schema/*.sql) with your migration tool.");
+        } else {
+            sb.append('.');
+        }
+        return sb.toString();
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "no message";
+        }
+        int nl = message.indexOf('\n');
+        String line = nl < 0 ? message : message.substring(0, nl);
+        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
+    }
+}

@@ -1,0 +1,44 @@
+-- modular-ddd JdbcEventStore schema: H2 2.x (file or in-memory), the embedded default.
+--
+-- Run it as it is, or let JdbcEventStore.createSchema() run it. createSchema() runs exactly this file,
+-- replacing every quoted identifier that starts with "event_store" by the same name built on the
+-- configured table name. Idempotent. Identifiers are quoted lower case: write them quoted in your own
+-- SQL too.
+--
+-- Notes (docs/jdbc-event-store.md has the long version): sequence_number is assigned by the store,
+-- never an identity column; event_data/metadata are CHARACTER LARGE OBJECT holding the serializer's
+-- JSON text unchanged (H2's JSON type re-encodes it, and VARCHAR stops at 1,000,000 characters);
+-- occurred_at holds UTC with microseconds.
+CREATE TABLE IF NOT EXISTS "event_store" (
+  "sequence_number" BIGINT NOT NULL,
+  "event_id" UUID NOT NULL,
+  "aggregate_id" VARCHAR(256) NOT NULL,
+  "aggregate_type" VARCHAR(200) NOT NULL,
+  "event_type" VARCHAR(100) NOT NULL,
+  "event_data" CHARACTER LARGE OBJECT NOT NULL,
+  "metadata" CHARACTER LARGE OBJECT NULL,
+  "version" BIGINT NOT NULL,
+  "occurred_at" TIMESTAMP(6) NOT NULL,
+  CONSTRAINT "event_store_pk" PRIMARY KEY ("sequence_number"),
+  CONSTRAINT "event_store_ux_version" UNIQUE ("aggregate_id", "version"),
+  CONSTRAINT "event_store_ux_event_id" UNIQUE ("event_id")
+);
+
+CREATE INDEX IF NOT EXISTS "event_store_ix_time_type" ON "event_store" ("occurred_at", "event_type");
+
+CREATE INDEX IF NOT EXISTS "event_store_ix_agg_type" ON "event_store" ("aggregate_type", "aggregate_id");
+
+CREATE INDEX IF NOT EXISTS "event_store_ix_type_seq" ON "event_store" ("event_type", "sequence_number");
+
+-- One row: the last global position assigned. Every append transaction locks it (SELECT ... FOR UPDATE).
+-- The insert below adds the row only when it is missing (HAVING, not WHERE: an aggregate over no rows
+-- still yields one row), starting after any events already stored.
+CREATE TABLE IF NOT EXISTS "event_store_head" (
+  "id" INT NOT NULL,
+  "last_position" BIGINT NOT NULL,
+  CONSTRAINT "event_store_head_pk" PRIMARY KEY ("id")
+);
+
+INSERT INTO "event_store_head" ("id", "last_position")
+  SELECT 1, COALESCE(MAX("sequence_number"), 0) FROM "event_store"
+  HAVING NOT EXISTS (SELECT 1 FROM "event_store_head" WHERE "id" = 1);

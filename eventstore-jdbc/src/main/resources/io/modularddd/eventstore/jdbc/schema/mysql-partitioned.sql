@@ -1,0 +1,53 @@
+-- modular-ddd JdbcEventStore schema: MySQL 8.0.16+ and MariaDB 10.6+, opt-in PARTITIONED layout.
+--
+-- MySQL and MariaDB require every unique key of a partitioned table to contain the partitioning column
+-- (error 1503), so UNIQUE (aggregate_id, version) and UNIQUE (event_id) cannot exist here. Both are
+-- plain indexes instead, and the append transaction enforces both rules itself while it holds the lock
+-- on the head row, which serialises all writers. Anything that writes to this table without going
+-- through JdbcEventStore can therefore store duplicates: don't.
+--
+-- Partitions cover ranges of sequence_number. Add one ahead of time with
+-- JdbcEventStore.addPartition(upperBound), which reorganises the (empty) MAXVALUE partition:
+--   ALTER TABLE `event_store` REORGANIZE PARTITION `pmax` INTO (
+--     PARTITION `p4000000` VALUES LESS THAN (4000000), PARTITION `pmax` VALUES LESS THAN MAXVALUE);
+--
+-- Everything else is as in mysql.sql (see the notes there). createSchema() runs exactly this file with
+-- the identifiers starting with `event_store` renamed. Idempotent.
+CREATE TABLE IF NOT EXISTS `event_store` (
+  `sequence_number` BIGINT NOT NULL,
+  `event_id` BINARY(16) NOT NULL,
+  `aggregate_id` VARCHAR(128) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  `aggregate_type` VARCHAR(100) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  `event_type` VARCHAR(100) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  `event_data` LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  `metadata` LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,
+  `version` BIGINT NOT NULL,
+  `occurred_at` DATETIME(6) NOT NULL,
+  PRIMARY KEY (`sequence_number`),
+  KEY `event_store_ix_version` (`aggregate_id`, `version`),
+  KEY `event_store_ix_event_id` (`event_id`),
+  KEY `event_store_ix_time_type` (`occurred_at`, `event_type`),
+  KEY `event_store_ix_agg_type` (`aggregate_type`, `aggregate_id`),
+  KEY `event_store_ix_type_seq` (`event_type`, `sequence_number`),
+  CONSTRAINT `event_store_ck_data` CHECK (JSON_VALID(`event_data`)),
+  CONSTRAINT `event_store_ck_meta` CHECK (`metadata` IS NULL OR JSON_VALID(`metadata`))
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
+PARTITION BY RANGE (`sequence_number`) (
+  PARTITION `p1000000` VALUES LESS THAN (1000000),
+  PARTITION `p2000000` VALUES LESS THAN (2000000),
+  PARTITION `p3000000` VALUES LESS THAN (3000000),
+  PARTITION `pmax` VALUES LESS THAN MAXVALUE
+);
+
+-- One row: the last global position assigned. Every append transaction locks it (SELECT ... FOR UPDATE).
+-- The insert below adds the row only when it is missing (HAVING, not WHERE: an aggregate over no rows
+-- still yields one row), starting after any events already stored.
+CREATE TABLE IF NOT EXISTS `event_store_head` (
+  `id` INT NOT NULL,
+  `last_position` BIGINT NOT NULL,
+  PRIMARY KEY (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+INSERT INTO `event_store_head` (`id`, `last_position`)
+  SELECT 1, COALESCE(MAX(`sequence_number`), 0) FROM `event_store`
+  HAVING NOT EXISTS (SELECT 1 FROM `event_store_head` WHERE `id` = 1);

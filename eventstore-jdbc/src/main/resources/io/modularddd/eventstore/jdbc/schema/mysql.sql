@@ -1,0 +1,49 @@
+-- modular-ddd JdbcEventStore schema: MySQL 8.0.16+ and MariaDB 10.6+ (default layout).
+--
+-- Run it as it is with your migration tool, or let JdbcEventStore.createSchema() run it. createSchema()
+-- runs exactly this file, replacing every quoted identifier that starts with `event_store` by the same
+-- name built on the configured table name. Idempotent: every statement may run again.
+--
+-- Why these types (docs/jdbc-event-store.md has the long version):
+--  * sequence_number is assigned by the store under a lock on the head row, never AUTO_INCREMENT, so
+--    global positions are dense and follow commit order.
+--  * utf8mb4 with the binary collation utf8mb4_bin: 'Stream' and 'stream', 'cafe' and 'café' are
+--    different streams.
+--  * event_data/metadata are LONGTEXT with a JSON_VALID check (what MariaDB's JSON alias is), not
+--    MySQL 8's binary JSON type, which rewrites documents: the text the serializer produced is read
+--    back byte for byte.
+--  * occurred_at is DATETIME(6) holding UTC: TIMESTAMP ends in 2038 and shifts with the session time
+--    zone.
+--  * event_id is the UUID's 16 bytes, most significant first.
+CREATE TABLE IF NOT EXISTS `event_store` (
+  `sequence_number` BIGINT NOT NULL,
+  `event_id` BINARY(16) NOT NULL,
+  `aggregate_id` VARCHAR(128) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  `aggregate_type` VARCHAR(100) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  `event_type` VARCHAR(100) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  `event_data` LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  `metadata` LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,
+  `version` BIGINT NOT NULL,
+  `occurred_at` DATETIME(6) NOT NULL,
+  PRIMARY KEY (`sequence_number`),
+  UNIQUE KEY `event_store_ux_version` (`aggregate_id`, `version`),
+  UNIQUE KEY `event_store_ux_event_id` (`event_id`),
+  KEY `event_store_ix_time_type` (`occurred_at`, `event_type`),
+  KEY `event_store_ix_agg_type` (`aggregate_type`, `aggregate_id`),
+  KEY `event_store_ix_type_seq` (`event_type`, `sequence_number`),
+  CONSTRAINT `event_store_ck_data` CHECK (JSON_VALID(`event_data`)),
+  CONSTRAINT `event_store_ck_meta` CHECK (`metadata` IS NULL OR JSON_VALID(`metadata`))
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- One row: the last global position assigned. Every append transaction locks it (SELECT ... FOR UPDATE).
+-- The insert below adds the row only when it is missing (HAVING, not WHERE: an aggregate over no rows
+-- still yields one row), starting after any events already stored.
+CREATE TABLE IF NOT EXISTS `event_store_head` (
+  `id` INT NOT NULL,
+  `last_position` BIGINT NOT NULL,
+  PRIMARY KEY (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+INSERT INTO `event_store_head` (`id`, `last_position`)
+  SELECT 1, COALESCE(MAX(`sequence_number`), 0) FROM `event_store`
+  HAVING NOT EXISTS (SELECT 1 FROM `event_store_head` WHERE `id` = 1);

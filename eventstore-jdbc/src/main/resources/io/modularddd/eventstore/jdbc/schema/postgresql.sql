@@ -1,0 +1,48 @@
+-- modular-ddd JdbcEventStore schema: PostgreSQL 12+ (database encoding UTF8).
+--
+-- Run it as it is with your migration tool, or let JdbcEventStore.createSchema() run it. createSchema()
+-- runs exactly this file, replacing every quoted identifier that starts with "event_store" by the same
+-- name built on the configured table name. Idempotent: every statement may run again.
+--
+-- Why these types (docs/jdbc-event-store.md has the long version):
+--  * sequence_number is assigned by the store under a lock on the head row, never a sequence/identity,
+--    so global positions are dense and follow commit order.
+--  * aggregate_id uses COLLATE "C": byte-wise comparison, so ids that differ in case or accents are
+--    different streams and index comparisons are cheap.
+--  * event_data/metadata are json, not jsonb: json keeps the serializer's text exactly, and jsonb
+--    rejects the escape \u0000 that a payload string containing NUL produces.
+--  * occurred_at is timestamp(6) without time zone holding UTC (microseconds, no session time zone
+--    involved); `occurred_at AT TIME ZONE 'UTC'` gives a timestamptz.
+CREATE TABLE IF NOT EXISTS "event_store" (
+  "sequence_number" BIGINT NOT NULL,
+  "event_id" UUID NOT NULL,
+  "aggregate_id" VARCHAR(128) COLLATE "C" NOT NULL,
+  "aggregate_type" VARCHAR(100) COLLATE "C" NOT NULL,
+  "event_type" VARCHAR(100) COLLATE "C" NOT NULL,
+  "event_data" JSON NOT NULL,
+  "metadata" JSON NULL,
+  "version" BIGINT NOT NULL,
+  "occurred_at" TIMESTAMP(6) WITHOUT TIME ZONE NOT NULL,
+  CONSTRAINT "event_store_pk" PRIMARY KEY ("sequence_number"),
+  CONSTRAINT "event_store_ux_version" UNIQUE ("aggregate_id", "version"),
+  CONSTRAINT "event_store_ux_event_id" UNIQUE ("event_id")
+);
+
+CREATE INDEX IF NOT EXISTS "event_store_ix_time_type" ON "event_store" ("occurred_at", "event_type");
+
+CREATE INDEX IF NOT EXISTS "event_store_ix_agg_type" ON "event_store" ("aggregate_type", "aggregate_id");
+
+CREATE INDEX IF NOT EXISTS "event_store_ix_type_seq" ON "event_store" ("event_type", "sequence_number");
+
+-- One row: the last global position assigned. Every append transaction locks it (SELECT ... FOR UPDATE).
+-- The insert below adds the row only when it is missing (HAVING, not WHERE: an aggregate over no rows
+-- still yields one row), starting after any events already stored.
+CREATE TABLE IF NOT EXISTS "event_store_head" (
+  "id" INT NOT NULL,
+  "last_position" BIGINT NOT NULL,
+  CONSTRAINT "event_store_head_pk" PRIMARY KEY ("id")
+);
+
+INSERT INTO "event_store_head" ("id", "last_position")
+  SELECT 1, COALESCE(MAX("sequence_number"), 0) FROM "event_store"
+  HAVING NOT EXISTS (SELECT 1 FROM "event_store_head" WHERE "id" = 1);
