@@ -49,8 +49,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Run (after {@code mvn -pl benchmarks -am package -DskipTests}):
  * <pre>
- * java -jar benchmarks/target/benchmarks.jar CodecBenchmark -f 1 -wi 3 -i 5 -w 2s -r 3s -rf json -rff codec.json
- * java -cp benchmarks/target/benchmarks.jar io.modularddd.benchmarks.BenchmarkReport codec.json codec json msgpack
+ * java -jar benchmarks/target/benchmarks.jar CodecBenchmark -f 3 -wi 3 -i 5 -w 2s -r 2s -prof gc -rf json -rff codec.json
+ * java -cp benchmarks/target/benchmarks.jar io.modularddd.benchmarks.BenchmarkReport codec.json codec json msgpack \
+ *      --secondary=gc.alloc.rate.norm
  * java -cp benchmarks/target/benchmarks.jar io.modularddd.benchmarks.CodecSizes
  * </pre>
  */

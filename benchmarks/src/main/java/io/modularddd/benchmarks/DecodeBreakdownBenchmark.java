@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * JSON through the warm tier's {@link JacksonEventSerializer}.
  *
  * <pre>
- * java -jar benchmarks/target/benchmarks.jar DecodeBreakdownBenchmark -f 1 -wi 3 -i 5 -w 2s -r 3s -prof gc
+ * java -jar benchmarks/target/benchmarks.jar DecodeBreakdownBenchmark -f 2 -wi 3 -i 5 -w 2s -r 3s -prof gc
  * </pre>
  */
 @State(Scope.Benchmark)

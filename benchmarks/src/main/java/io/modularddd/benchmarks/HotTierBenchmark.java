@@ -89,7 +89,7 @@ import redis.clients.jedis.resps.Tuple;
  *
  * <p>Run (after {@code mvn -pl benchmarks -am package -DskipTests}):
  * <pre>
- * java -jar benchmarks/target/benchmarks.jar HotTierBenchmark -f 1 -wi 3 -i 5 -w 2s -r 3s -rf json -rff hot-tier.json
+ * java -jar benchmarks/target/benchmarks.jar HotTierBenchmark -f 3 -wi 3 -i 5 -w 2s -r 3s -rf json -rff hot-tier.json
  * java -cp benchmarks/target/benchmarks.jar io.modularddd.benchmarks.BenchmarkReport hot-tier.json source \
  *      warm-mariadb raw-jedis raw-jedis+decode
  * </pre>

@@ -43,9 +43,9 @@ import redis.clients.jedis.RedisClient;
  *   <li>Without {@code --tiered} the table (default {@code bench_large_stream}) is reused when it
  *       already holds the stream, so a second run only reads; {@code --drop} drops it at the end.</li>
  *   <li>{@code --tiered}: a fresh table (always dropped at the end) and a fresh Redis key prefix; the
- *       stream is appended through a {@link TieredEventStore}, so Redis holds all of it (about 190 bytes
- *       per event plus Redis's own overhead: ~300 MB of Redis memory for 1,000,000 events, freed at the
- *       end by SCAN + UNLINK), and read back through the tiered store — page after page of 500 from
+ *       stream is appended through a {@link TieredEventStore}, so Redis holds all of it (about 294 bytes
+ *       per member plus Redis's own per-entry overhead: an estimated 300+ MB of Redis memory for
+ *       1,000,000 events, freed at the end by SCAN + UNLINK), and read back through the tiered store — page after page of 500 from
  *       Redis. The check also fails if any page had to come from MariaDB.</li>
  * </ul>
  */
