@@ -15,8 +15,11 @@ import java.util.TreeMap;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.modularddd.benchmarks.BenchmarkReport result.json [param [baseline...]]
+ *      [--secondary=METRIC ...]
  * </pre>
- * The param defaults to {@code store}, the baselines to {@code raw-jdbc axon}.
+ * The param defaults to {@code store}, the baselines to {@code raw-jdbc axon}. Each
+ * {@code --secondary=METRIC} adds a column with that secondary result of the run, e.g.
+ * {@code --secondary=gc.alloc.rate.norm} (bytes allocated per operation, from {@code -prof gc}).
  */
 public final class BenchmarkReport {
 
@@ -30,14 +33,24 @@ public final class BenchmarkReport {
      * @throws IOException when the file cannot be read
      */
     public static void main(String[] args) throws IOException {
-        if (args.length < 1) {
-            System.err.println("usage: BenchmarkReport <jmh-result.json> [param] [baseline ...]");
+        java.util.List<String> positional = new java.util.ArrayList<>();
+        java.util.List<String> secondary = new java.util.ArrayList<>();
+        for (String a : args) {
+            if (a.startsWith("--secondary=")) {
+                secondary.add(a.substring("--secondary=".length()));
+            } else {
+                positional.add(a);
+            }
+        }
+        if (positional.isEmpty()) {
+            System.err.println("usage: BenchmarkReport <jmh-result.json> [param] [baseline ...] [--secondary=METRIC ...]");
             System.exit(2);
         }
-        String param = args.length > 1 ? args[1] : "store";
-        String[] baselines = args.length > 2 ? java.util.Arrays.copyOfRange(args, 2, args.length)
+        String param = positional.size() > 1 ? positional.get(1) : "store";
+        String[] baselines = positional.size() > 2 ? positional.subList(2, positional.size()).toArray(new String[0])
                 : new String[] {Stores.RAW_JDBC, Stores.AXON};
-        System.out.print(render(new ObjectMapper().readTree(Path.of(args[0]).toFile()), param, baselines));
+        System.out.print(render(new ObjectMapper().readTree(Path.of(positional.get(0)).toFile()), param,
+                secondary, baselines));
     }
 
     /**
@@ -49,8 +62,23 @@ public final class BenchmarkReport {
      * @return Markdown
      */
     static String render(JsonNode results, String param, String... baselines) {
+        return render(results, param, java.util.List.of(), baselines);
+    }
+
+    /**
+     * Renders the table with columns for secondary results.
+     *
+     * @param results   the parsed JMH JSON array
+     * @param param     the parameter that names the contender
+     * @param secondary secondary metrics to show (e.g. {@code gc.alloc.rate.norm}); absent ones show "–"
+     * @param baselines the contenders to compare against
+     * @return Markdown
+     */
+    static String render(JsonNode results, String param, java.util.List<String> secondary, String... baselines) {
         // benchmark -> contender -> [score, error, unit]
         Map<String, Map<String, double[]>> scores = new TreeMap<>();
+        // benchmark -> contender -> secondary metric -> "score unit"
+        Map<String, Map<String, Map<String, String>>> extra = new TreeMap<>();
         Map<String, String> units = new TreeMap<>();
         for (JsonNode r : results) {
             String bench = r.get("benchmark").asText();
@@ -69,9 +97,23 @@ public final class BenchmarkReport {
             scores.computeIfAbsent(key.toString(), k -> new TreeMap<>()).put(contender,
                     new double[] {metric.get("score").asDouble(), metric.get("scoreError").asDouble()});
             units.put(key.toString(), metric.get("scoreUnit").asText());
+            JsonNode secondaries = r.get("secondaryMetrics");
+            for (String name : secondary) {
+                JsonNode m = secondaries == null ? null : secondaries.get(name);
+                if (m != null) {
+                    extra.computeIfAbsent(key.toString(), k -> new TreeMap<>())
+                            .computeIfAbsent(contender, k -> new TreeMap<>())
+                            .put(name, String.format(Locale.ROOT, "%.1f %s", m.get("score").asDouble(),
+                                    m.get("scoreUnit").asText()));
+                }
+            }
         }
         StringBuilder out = new StringBuilder("| benchmark | " + param + " | score | ± | unit |");
         StringBuilder rule = new StringBuilder("| --- | --- | ---: | ---: | --- |");
+        for (String name : secondary) {
+            out.append(' ').append(name).append(" |");
+            rule.append(" ---: |");
+        }
         for (String b : baselines) {
             out.append(" vs ").append(b).append(" |");
             rule.append(" ---: |");
@@ -85,6 +127,11 @@ public final class BenchmarkReport {
                 double score = c.getValue()[0];
                 out.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %s |", bench.getKey(), c.getKey(),
                         score, c.getValue()[1], unit));
+                for (String name : secondary) {
+                    String value = extra.getOrDefault(bench.getKey(), Map.of()).getOrDefault(c.getKey(), Map.of())
+                            .get(name);
+                    out.append(' ').append(value == null ? "–" : value).append(" |");
+                }
                 for (String b : baselines) {
                     double[] base = bench.getValue().get(b);
                     if (base == null || base[0] == 0) {
