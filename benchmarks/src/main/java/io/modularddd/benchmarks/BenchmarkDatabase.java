@@ -32,6 +32,24 @@ public final class BenchmarkDatabase {
     }
 
     /**
+     * The user in use.
+     *
+     * @return the user name
+     */
+    public static String username() {
+        return env("MODDDD_MYSQL_USER", "root");
+    }
+
+    /**
+     * The password in use.
+     *
+     * @return the password, empty for none
+     */
+    public static String password() {
+        return env("MODDDD_MYSQL_PASSWORD", "");
+    }
+
+    /**
      * Opens a pool on the benchmark database.
      *
      * @param name       the pool's name, for logs
@@ -42,8 +60,8 @@ public final class BenchmarkDatabase {
         HikariConfig config = new HikariConfig();
         config.setPoolName(name);
         config.setJdbcUrl(url());
-        config.setUsername(env("MODDDD_MYSQL_USER", "root"));
-        config.setPassword(env("MODDDD_MYSQL_PASSWORD", ""));
+        config.setUsername(username());
+        config.setPassword(password());
         config.setMaximumPoolSize(POOL_SIZE);
         config.setMinimumIdle(POOL_SIZE);
         config.setAutoCommit(autoCommit);

@@ -43,7 +43,7 @@ public class EventStoreBenchmark {
     static final int BATCH = 100;
 
     /** Which store: raw-jdbc, axon, modular-ddd. */
-    @Param({Stores.RAW_JDBC, Stores.AXON})
+    @Param({Stores.RAW_JDBC, Stores.AXON, Stores.MODULAR_DDD})
     public String store;
 
     private StoreUnderTest target;

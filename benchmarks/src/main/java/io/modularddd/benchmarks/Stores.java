@@ -5,6 +5,7 @@ final class Stores {
 
     static final String RAW_JDBC = "raw-jdbc";
     static final String AXON = "axon";
+    static final String MODULAR_DDD = "modular-ddd";
 
     private Stores() {
     }
@@ -15,8 +16,11 @@ final class Stores {
                 return new RawJdbcStore();
             case AXON:
                 return new AxonStore();
+            case MODULAR_DDD:
+                return new ModularDddJdbcStore();
             default:
-                throw new IllegalArgumentException("unknown store '" + name + "'; use one of " + RAW_JDBC + ", " + AXON);
+                throw new IllegalArgumentException("unknown store '" + name + "'; use one of " + RAW_JDBC + ", " + AXON + ", "
+                        + MODULAR_DDD);
         }
     }
 }

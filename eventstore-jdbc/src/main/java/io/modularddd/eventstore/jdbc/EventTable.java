@@ -65,10 +65,11 @@ final class EventTable {
     /** How {@code occurred_at} is read: the column itself, or on MySQL/MariaDB its text (see the class comment). */
     final Field<Instant> occurredAtRead;
     final Field<Integer> headId = DSL.field(DSL.name("id"), SQLDataType.INTEGER.notNull());
-    final Field<Long> lastPosition = DSL.field(DSL.name("last_position"), SQLDataType.BIGINT.notNull());
+    private final boolean uuidAsBytes;
 
     EventTable(JdbcDialect dialect, TableNames names) {
         this.names = names;
+        this.uuidAsBytes = dialect.mysqlFamily();
         this.events = DSL.table(DSL.name(names.events()));
         this.head = DSL.table(DSL.name(names.head()));
         this.eventId = DSL.field(DSL.name("event_id"), dialect.mysqlFamily()
@@ -96,6 +97,29 @@ final class EventTable {
     /** Parses MySQL's text form of a DATETIME(6), {@code 2024-03-10 02:30:00.999999}, as UTC. */
     static Instant parseUtc(String text) {
         return text == null ? null : LocalDateTime.parse(text.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+    }
+
+    /** Binds an event id as the dialect stores it: the UUID's 16 bytes or a native {@code uuid}. */
+    void bindEventId(PreparedStatement ps, int index, UUID id) throws SQLException {
+        if (uuidAsBytes) {
+            ps.setBytes(index, UUID_BYTES_CONVERTER.to(id));
+        } else {
+            ps.setObject(index, id);
+        }
+    }
+
+    /** Binds {@code occurred_at}: a UTC {@link LocalDateTime}, never a {@link java.sql.Timestamp}. */
+    static void bindOccurredAt(PreparedStatement ps, int index, Instant at) throws SQLException {
+        ps.setObject(index, UTC_CONVERTER.to(at));
+    }
+
+    /** Binds JSON text (or SQL NULL). */
+    static void bindJson(PreparedStatement ps, int index, String json) throws SQLException {
+        if (json == null) {
+            ps.setNull(index, Types.NULL);
+        } else {
+            ps.setString(index, json);
+        }
     }
 
     /** All columns of the events table, in insert order. */

@@ -8,29 +8,47 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Coalesces concurrent appends into shared transactions, on the callers' own threads.
+ * Coalesces concurrent appends into shared transactions, on the callers' own threads, and lets the
+ * next transaction start while the previous one commits.
  *
- * <h2>Leader and followers</h2>
- * A caller queues its {@link PendingAppend}. If no flush is in progress it becomes the <em>leader</em>:
- * it takes the queue's head — itself — plus whoever else is queued, up to the group limits, and
- * hands that group to the flusher (one database transaction). Callers that arrive while a flush runs
- * are <em>followers</em>: they wait on their own condition. When the flush ends the leader marks every
- * member of its group done, wakes them, and promotes the oldest queued follower (if any) to lead the
- * next group; then it returns. So a caller never does more than one flush of work beyond its own, no
- * thread is started, and under load each transaction carries everything that queued during the
- * previous one.
+ * <h2>Leaders and followers</h2>
+ * A caller queues its {@link PendingAppend}. If no group is being <em>opened</em> it becomes a
+ * <em>leader</em>: it takes the queue's head — itself — plus whoever else is queued, up to the group
+ * limits, and runs that group as one database transaction. Callers that arrive meanwhile are
+ * <em>followers</em>: they wait on their own condition until a leader completes them or promotes
+ * them to lead the next group. No thread is started.
+ *
+ * <h2>Pipelining</h2>
+ * A transaction holds the head-row lock from its first statement to its commit, so transactions
+ * cannot overlap there. They can overlap at the commit itself: the database releases the lock when
+ * the commit is applied, but the commit's durable log write (the fsync) is still under way. So a
+ * leader calls {@link Flusher hand-off} right before it sends {@code COMMIT}: the oldest follower is
+ * promoted and opens the next group, whose lock request the database grants as soon as the first
+ * commit is applied. Up to {@code maxCommitting} transactions may be committing at once, plus the
+ * one being opened. Each group is formed as late as possible — when its leader is promoted — so it
+ * carries everything that queued until then.
  *
  * <h2>Latency</h2>
- * A caller alone finds no flush in progress and flushes at once: no timed wait. With
+ * A caller alone finds no group being opened and leads at once: no timed wait. With
  * {@code maxWait > 0}, a leader whose group is not full waits up to {@code maxWait} — but only while
  * other callers are between entering {@code append} and queuing (serializing their payloads), so the
  * wait is never spent on nobody.
  */
 final class GroupCommitter {
+
+    /** Runs one group as a transaction; completes every member and never throws. */
+    interface Flusher {
+        /**
+         * Commits a group.
+         *
+         * @param group   the units, in queue order
+         * @param handOff to be run right before {@code COMMIT} is sent; idempotent
+         */
+        void flush(List<PendingAppend> group, Runnable handOff);
+    }
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrivals = lock.newCondition();
@@ -38,21 +56,27 @@ final class GroupCommitter {
     private final AtomicInteger arriving = new AtomicInteger();
     private final int maxRequests;
     private final int maxEvents;
+    private final int maxCommitting;
     private final long maxWaitNanos;
-    private final Consumer<List<PendingAppend>> flusher;
-    private boolean leading;
+    private final Flusher flusher;
+    /** A leader is forming its group or running it up to its commit. Guarded by {@link #lock}. */
+    private boolean opening;
+    /** Leaders that handed off and are committing. Guarded by {@link #lock}. */
+    private int committing;
 
     /**
      * Creates the committer.
      *
-     * @param maxRequests  most requests in one group
-     * @param maxEvents    most events in one group (a single larger unit still goes alone)
-     * @param maxWaitNanos how long a leader may wait for callers that are about to queue; 0 for never
-     * @param flusher      commits a group; must complete every member and never throw
+     * @param maxRequests   most requests in one group
+     * @param maxEvents     most events in one group (a single larger unit still goes alone)
+     * @param maxCommitting most transactions committing at once while the next one opens (at least 1)
+     * @param maxWaitNanos  how long a leader may wait for callers that are about to queue; 0 for never
+     * @param flusher       commits a group
      */
-    GroupCommitter(int maxRequests, int maxEvents, long maxWaitNanos, Consumer<List<PendingAppend>> flusher) {
+    GroupCommitter(int maxRequests, int maxEvents, int maxCommitting, long maxWaitNanos, Flusher flusher) {
         this.maxRequests = maxRequests;
         this.maxEvents = maxEvents;
+        this.maxCommitting = maxCommitting;
         this.maxWaitNanos = maxWaitNanos;
         this.flusher = flusher;
     }
@@ -80,7 +104,7 @@ final class GroupCommitter {
             unit.wakeUp = lock.newCondition();
             queue.addLast(unit);
             arrivals.signalAll();
-            if (leading) {
+            if (opening || committing >= maxCommitting) {
                 while (!unit.done && !unit.promoted) {
                     try {
                         unit.wakeUp.await();
@@ -100,15 +124,17 @@ final class GroupCommitter {
                     }
                     return unit.outcome();
                 }
+                // promoted: promoteNext() has already set opening on this unit's behalf
             } else {
-                leading = true;
+                opening = true;
             }
             group = takeGroup();
         } finally {
             lock.unlock();
         }
+        HandOff handOff = new HandOff();
         try {
-            flusher.accept(group);
+            flusher.flush(group, handOff);
         } catch (RuntimeException | Error e) {
             for (PendingAppend p : group) {
                 if (!p.completed()) {
@@ -119,7 +145,7 @@ final class GroupCommitter {
                 throw e;
             }
         } finally {
-            finish(group, unit);
+            finish(group, unit, handOff);
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -170,7 +196,20 @@ final class GroupCommitter {
         return false;
     }
 
-    private void finish(List<PendingAppend> group, PendingAppend self) {
+    /** Promotes the oldest follower to open the next group, when no group is opening and there is room. */
+    private void promoteNext() {
+        if (opening || committing >= maxCommitting) {
+            return;
+        }
+        PendingAppend next = queue.peekFirst();
+        if (next != null) {
+            opening = true;
+            next.promoted = true;
+            next.wakeUp.signal();
+        }
+    }
+
+    private void finish(List<PendingAppend> group, PendingAppend self, HandOff handOff) {
         lock.lock();
         try {
             for (PendingAppend p : group) {
@@ -183,15 +222,34 @@ final class GroupCommitter {
                     p.wakeUp.signal();
                 }
             }
-            PendingAppend next = queue.peekFirst();
-            if (next != null) {
-                next.promoted = true;
-                next.wakeUp.signal();
+            if (handOff.handedOff) {
+                committing--;
             } else {
-                leading = false;
+                opening = false;
             }
+            promoteNext();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Moves its leader from opening to committing and lets the next group open. */
+    private final class HandOff implements Runnable {
+        private boolean handedOff; // written under the lock, read by the leader's own thread
+
+        @Override
+        public void run() {
+            lock.lock();
+            try {
+                if (!handedOff) {
+                    handedOff = true;
+                    opening = false;
+                    committing++;
+                    promoteNext();
+                }
+            } finally {
+                lock.unlock();
+            }
         }
     }
 }

@@ -29,6 +29,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -40,6 +42,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -71,20 +74,22 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Global positions without holes</h2>
  * Positions are not auto-increment values. Every append transaction locks the one row of the head
- * table ({@code SELECT ... FOR UPDATE}), checks the expected versions, assigns positions
- * {@code head+1 .. head+n}, inserts the events, moves the head and commits. Positions are therefore
- * dense and become visible in order, so a reader of {@link #readAll(long, int)} never skips an event
- * that commits later. The transaction runs at {@code READ COMMITTED}, so its checks see everything
- * committed before it took the lock, on every database.
+ * table ({@code SELECT ... FOR UPDATE}), reads the last position ({@code MAX(sequence_number)}) and the
+ * streams' versions, checks the expected versions, assigns positions {@code last+1 .. last+n}, inserts
+ * the events and commits. Positions are therefore dense and become visible in order, so a reader of
+ * {@link #readAll(long, int)} never skips an event that commits later. The transaction runs at
+ * {@code READ COMMITTED}, so its checks see everything committed before it took the lock, on every
+ * database.
  *
  * <h2>Group commit</h2>
  * Because that lock serialises writers, concurrent {@link #append(AppendRequest)} calls are coalesced:
- * the first caller that finds no commit in progress commits its own request together with every
+ * the first caller that finds no group being opened commits its own request together with every
  * request queued meanwhile (up to {@link Builder#maxGroupRequests(int)} requests and
- * {@link Builder#maxGroupEvents(int)} events) in one transaction — one lock, one version check, one
- * multi-row insert, one commit — on its own thread; the others wait and get their own result or their
+ * {@link Builder#maxGroupEvents(int)} events) in one transaction — one lock, one state query, one
+ * batched insert, one commit — on its own thread; the others wait and get their own result or their
  * own {@link ConcurrencyConflictException} / {@link EventIdConflictException}. A request that fails its
- * checks never fails the others in its group. A caller alone commits at once.
+ * checks never fails the others in its group. A caller alone commits at once. While a group commits,
+ * the next one already queues for the lock ({@link Builder#maxCommitsInFlight(int)}).
  *
  * <h2>Reading</h2>
  * {@link #load} and {@link #readAll} read in keyset pages of {@link Builder#pageSize(int)} events, each
@@ -121,6 +126,7 @@ public final class JdbcEventStore implements EventStore {
     private final String target;
     private final Settings settings = jooqSettings();
     private final DSLContext reads;
+    private final AppendStatements appendSql;
     private final GroupCommitter committer;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong transactions = new AtomicLong();
@@ -142,8 +148,9 @@ public final class JdbcEventStore implements EventStore {
         this.pageSize = b.pageSize;
         this.target = target;
         this.reads = DSL.using(dataSource, dialect.sqlDialect(), settings);
-        this.committer = new GroupCommitter(b.maxGroupRequests, b.maxGroupEvents, b.maxGroupWait.toNanos(),
-                this::flush);
+        this.appendSql = new AppendStatements(dialect, table, settings);
+        this.committer = new GroupCommitter(b.maxGroupRequests, b.maxGroupEvents, b.maxCommitsInFlight,
+                b.maxGroupWait.toNanos(), this::flush);
         if (b.meterRegistry != null) {
             String tableName = table.names.events();
             committedMeter = Counter.builder("modularddd.eventstore.jdbc.transactions")
@@ -314,10 +321,10 @@ public final class JdbcEventStore implements EventStore {
     }
 
     /** Commits one group; completes every member, never throws. Runs on the leader's thread. */
-    private void flush(List<PendingAppend> group) {
+    private void flush(List<PendingAppend> group, Runnable handOff) {
         TransactionFailure failure;
         try {
-            runTransaction(group, partitioned);
+            runTransaction(group, partitioned, handOff);
             return;
         } catch (TransactionFailure f) {
             failure = f;
@@ -331,7 +338,7 @@ public final class JdbcEventStore implements EventStore {
             // group again with the lookup, which answers that request alone (repeat or EventIdConflict).
             resetAll(group);
             try {
-                runTransaction(group, true);
+                runTransaction(group, true, handOff);
                 return;
             } catch (TransactionFailure again) {
                 again.addSuppressed(failure);
@@ -353,7 +360,7 @@ public final class JdbcEventStore implements EventStore {
         resetAll(group);
         for (PendingAppend p : group) {
             try {
-                runTransaction(List.of(p), true);
+                runTransaction(List.of(p), true, handOff);
             } catch (TransactionFailure f) {
                 failAll(List.of(p), f);
             }
@@ -406,15 +413,20 @@ public final class JdbcEventStore implements EventStore {
     }
 
     /**
-     * Runs one append transaction for a group.
+     * Runs one append transaction for a group: lock the head row, read the log's last position and the
+     * streams' versions, check and place every unit, insert the rows as one batch, commit — four round
+     * trips whatever the group's size.
      *
      * @param group          the units, in queue order
      * @param checkEventIds  whether to look the event ids up before inserting. Without it the unique key on
      *                       {@code event_id} catches a reused id and the unit is retried with the lookup,
      *                       which resolves idempotent repeats; the partitioned layout has no such key and
      *                       always looks up.
+     * @param handOff        run right before {@code COMMIT}, so the next group can queue for the lock while
+     *                       this one's commit is made durable
      */
-    private void runTransaction(List<PendingAppend> group, boolean checkEventIds) throws TransactionFailure {
+    private void runTransaction(List<PendingAppend> group, boolean checkEventIds, Runnable handOff)
+            throws TransactionFailure {
         Connection c;
         try {
             c = writeDataSource.getConnection();
@@ -433,22 +445,25 @@ public final class JdbcEventStore implements EventStore {
                 c.setAutoCommit(false);
                 restoreAutoCommit = true;
             }
-            DSLContext ctx = DSL.using(c, dialect.sqlDialect(), settings);
-            Record head = ctx.select(table.lastPosition).from(table.head).where(table.headId.eq(EventTable.HEAD_ID))
-                    .forUpdate().fetchOne();
-            if (head == null) {
-                throw new EventStoreException("The head row of table " + table.names.head() + " is missing on "
-                        + target + ": call JdbcEventStore.createSchema() (idempotent), or apply the shipped DDL.");
+            try (PreparedStatement lock = c.prepareStatement(appendSql.lock()); ResultSet rs = lock.executeQuery()) {
+                if (!rs.next()) {
+                    throw new EventStoreException("The head row of table " + table.names.head() + " is missing on "
+                            + target + ": call JdbcEventStore.createSchema() (idempotent), or apply the shipped DDL.");
+                }
             }
             hook.afterLock(c);
-            long last = head.get(table.lastPosition);
-            List<Row> rows = plan(ctx, last, group, checkEventIds);
+            Set<AggregateId> streams = new LinkedHashSet<>();
+            for (PendingAppend p : group) {
+                streams.addAll(p.streams());
+            }
+            Map<AggregateId, Long> versions = new HashMap<>();
+            long last = readState(c, new ArrayList<>(streams), versions);
+            List<Row> rows = plan(c, last, versions, group, checkEventIds);
             if (!rows.isEmpty()) {
-                insert(ctx, rows);
-                ctx.update(table.head).set(table.lastPosition, last + rows.size())
-                        .where(table.headId.eq(EventTable.HEAD_ID)).execute();
+                insert(c, rows);
             }
             hook.beforeCommit(c);
+            handOff.run();
             committing = true;
             c.commit();
         } catch (SQLException | RuntimeException e) {
@@ -482,19 +497,54 @@ public final class JdbcEventStore implements EventStore {
     }
 
     /**
+     * Reads the log's last position and the current version of each stream (absent = no stream), in
+     * one statement per {@value AppendStatements#MAX_STREAMS_PER_STATE} streams. Each version is one
+     * entry at the end of the {@code (aggregate_id, version)} index, never the stream's history
+     * (docs/jdbc-event-store.md shows the plans).
+     *
+     * @return the last position, 0 for an empty log
+     */
+    private long readState(Connection c, List<AggregateId> streams, Map<AggregateId, Long> versions)
+            throws SQLException {
+        long last = 0;
+        for (int from = 0; from < streams.size(); from += AppendStatements.MAX_STREAMS_PER_STATE) {
+            List<AggregateId> chunk = streams.subList(from,
+                    Math.min(streams.size(), from + AppendStatements.MAX_STREAMS_PER_STATE));
+            try (PreparedStatement ps = c.prepareStatement(appendSql.state(chunk.size()))) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 1, chunk.get(i).value());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    last = rs.getLong(1);
+                    for (int i = 0; i < chunk.size(); i++) {
+                        long v = rs.getLong(i + 2);
+                        if (!rs.wasNull()) {
+                            versions.put(chunk.get(i), v);
+                        }
+                    }
+                }
+            }
+        }
+        return last;
+    }
+
+    /**
      * Checks every unit of the group against the database state (read under the head lock) and the
      * units before it, completes the units that fail their checks or are idempotent repeats, and
      * returns the rows to insert for the others, at positions {@code last+1 ...}.
      */
-    private List<Row> plan(DSLContext ctx, long last, List<PendingAppend> group, boolean checkEventIds) {
-        Set<AggregateId> streams = new LinkedHashSet<>();
-        List<UUID> ids = new ArrayList<>();
-        for (PendingAppend p : group) {
-            streams.addAll(p.streams());
-            ids.addAll(p.eventIds());
+    private List<Row> plan(Connection c, long last, Map<AggregateId, Long> versions, List<PendingAppend> group,
+                           boolean checkEventIds) {
+        DSLContext ctx = DSL.using(c, dialect.sqlDialect(), settings);
+        Map<UUID, Idempotency.StoredRef> stored = new HashMap<>();
+        if (checkEventIds) {
+            List<UUID> ids = new ArrayList<>();
+            for (PendingAppend p : group) {
+                ids.addAll(p.eventIds());
+            }
+            stored.putAll(storedRefs(ctx, ids));
         }
-        Map<AggregateId, Long> versions = currentVersions(ctx, streams);
-        Map<UUID, Idempotency.StoredRef> stored = checkEventIds ? storedRefs(ctx, ids) : new HashMap<>();
         List<Row> rows = new ArrayList<>();
         long next = last + 1;
         for (PendingAppend p : group) {
@@ -576,32 +626,6 @@ public final class JdbcEventStore implements EventStore {
         return new UnitPlan(unitRows, unitVersions, unitRefs, List.copyOf(results));
     }
 
-    /**
-     * The current version of each stream, read with one scalar sub-select per stream in one statement:
-     * {@code SELECT (SELECT MAX(version) FROM t WHERE aggregate_id = ?), ...}. Each sub-select reads one
-     * entry at the end of the {@code (aggregate_id, version)} index, never the stream's history
-     * (see {@link #lastVersion(AggregateId)}; docs/jdbc-event-store.md shows the plans).
-     */
-    private Map<AggregateId, Long> currentVersions(DSLContext ctx, Collection<AggregateId> streams) {
-        Map<AggregateId, Long> versions = new HashMap<>();
-        List<AggregateId> all = new ArrayList<>(streams);
-        for (int from = 0; from < all.size(); from += MAX_IDS_PER_QUERY) {
-            List<AggregateId> chunk = all.subList(from, Math.min(all.size(), from + MAX_IDS_PER_QUERY));
-            List<Field<?>> fields = new ArrayList<>(chunk.size());
-            for (AggregateId id : chunk) {
-                fields.add(DSL.field(lastVersion(id)));
-            }
-            Record record = ctx.select(fields).fetchOne();
-            for (int i = 0; i < chunk.size(); i++) {
-                Long v = record == null ? null : record.get(i, Long.class);
-                if (v != null) {
-                    versions.put(chunk.get(i), v);
-                }
-            }
-        }
-        return versions;
-    }
-
     private Map<UUID, Idempotency.StoredRef> storedRefs(DSLContext ctx, List<UUID> ids) {
         Map<UUID, Idempotency.StoredRef> refs = new HashMap<>();
         for (int from = 0; from < ids.size(); from += MAX_IDS_PER_QUERY) {
@@ -617,25 +641,35 @@ public final class JdbcEventStore implements EventStore {
         return refs;
     }
 
-    private void insert(DSLContext ctx, List<Row> rows) {
-        Field<?>[] columns = table.columns();
-        int i = 0;
-        while (i < rows.size()) {
-            InsertValuesStepN<Record> insert = ctx.insertInto(table.events, columns);
-            long chars = 0;
-            int n = 0;
-            while (i < rows.size() && n < MAX_ROWS_PER_INSERT && (n == 0 || chars < MAX_CHARS_PER_INSERT)) {
-                Row r = rows.get(i);
-                insert = insert.values(DSL.val(r.position(), table.position), DSL.val(r.eventId(), table.eventId),
-                        DSL.val(r.aggregateId(), table.aggregateId), DSL.val(r.aggregateType(), table.aggregateType),
-                        DSL.val(r.eventType(), table.eventType), DSL.val(r.data(), table.eventData),
-                        DSL.val(r.metadata(), table.metadata), DSL.val(r.version(), table.version),
-                        DSL.val(r.event().occurredAt(), table.occurredAt));
-                chars += r.data().length() + (r.metadata() == null ? 0 : r.metadata().length()) + 256;
-                n++;
-                i++;
+    /**
+     * Inserts the rows with the one-row statement executed as JDBC batches, each kept under
+     * {@value #MAX_ROWS_PER_INSERT} rows and about {@value #MAX_CHARS_PER_INSERT} characters so a batch
+     * fits MySQL's default {@code max_allowed_packet}.
+     */
+    private void insert(Connection c, List<Row> rows) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(appendSql.insert())) {
+            int i = 0;
+            while (i < rows.size()) {
+                long chars = 0;
+                int n = 0;
+                while (i < rows.size() && n < MAX_ROWS_PER_INSERT && (n == 0 || chars < MAX_CHARS_PER_INSERT)) {
+                    Row r = rows.get(i);
+                    ps.setLong(1, r.position());
+                    table.bindEventId(ps, 2, r.eventId());
+                    ps.setString(3, r.aggregateId());
+                    ps.setString(4, r.aggregateType());
+                    ps.setString(5, r.eventType());
+                    EventTable.bindJson(ps, 6, r.data());
+                    EventTable.bindJson(ps, 7, r.metadata());
+                    ps.setLong(8, r.version());
+                    EventTable.bindOccurredAt(ps, 9, r.event().occurredAt());
+                    ps.addBatch();
+                    chars += r.data().length() + (r.metadata() == null ? 0 : r.metadata().length()) + 256;
+                    n++;
+                    i++;
+                }
+                ps.executeBatch();
             }
-            insert.execute();
         }
     }
 
@@ -755,23 +789,8 @@ public final class JdbcEventStore implements EventStore {
         Checks.notNull("aggregateId", aggregateId);
         ensureOpen();
         Long v = query("reading the version of stream '" + aggregateId.value() + "'", () -> reads
-                .fetchValue(lastVersion(aggregateId)));
+                .fetchValue(appendSql.lastVersion(DSL.val(aggregateId.value(), table.aggregateId))));
         return v == null ? 0 : v;
-    }
-
-    /**
-     * The version of a stream's last event: one entry at the end of the {@code (aggregate_id, version)}
-     * index. MySQL/MariaDB and PostgreSQL answer {@code MAX(version)} from that entry ("Select tables
-     * optimized away", "Index Only Scan Backward ... Limit"); H2 walks an index backwards only for an
-     * {@code ORDER BY ... DESC LIMIT 1} matching the index. (MariaDB does not stop early for the ORDER BY
-     * form: jOOQ renders it as {@code FETCH NEXT 1 ROWS ONLY}, which reads the whole stream there.)
-     */
-    private org.jooq.Select<org.jooq.Record1<Long>> lastVersion(AggregateId id) {
-        if (dialect.lastVersionByMax()) {
-            return DSL.select(DSL.max(table.version)).from(table.events).where(table.aggregateId.eq(id.value()));
-        }
-        return DSL.select(table.version).from(table.events).where(table.aggregateId.eq(id.value()))
-                .orderBy(table.aggregateId.desc(), table.version.desc()).limit(DSL.inline(1));
     }
 
     private interface Query<T> {
@@ -845,8 +864,6 @@ public final class JdbcEventStore implements EventStore {
      */
     public static final class Builder {
 
-        private static final int WRITE_POOL_SIZE = 2;
-
         /** Default {@link #maximumPoolSize(int)}. */
         public static final int DEFAULT_POOL_SIZE = 10;
         /** Default {@link #pageSize(int)}. */
@@ -855,6 +872,8 @@ public final class JdbcEventStore implements EventStore {
         public static final int DEFAULT_MAX_GROUP_REQUESTS = 256;
         /** Default {@link #maxGroupEvents(int)}. */
         public static final int DEFAULT_MAX_GROUP_EVENTS = 4_096;
+        /** Default {@link #maxCommitsInFlight(int)}. */
+        public static final int DEFAULT_MAX_COMMITS_IN_FLIGHT = 3;
 
         private DataSource dataSource;
         private String jdbcUrl;
@@ -870,6 +889,7 @@ public final class JdbcEventStore implements EventStore {
         private int maxGroupRequests = DEFAULT_MAX_GROUP_REQUESTS;
         private int maxGroupEvents = DEFAULT_MAX_GROUP_EVENTS;
         private Duration maxGroupWait = Duration.ZERO;
+        private int maxCommitsInFlight = DEFAULT_MAX_COMMITS_IN_FLIGHT;
         private MeterRegistry meterRegistry;
 
         private Builder() {
@@ -1077,6 +1097,25 @@ public final class JdbcEventStore implements EventStore {
         }
 
         /**
+         * Sets how many append transactions may be committing at once while the next group already
+         * queues for the head-row lock. The database releases that lock when a commit is applied, before
+         * its log write is durable, so overlapping commits lets groups follow each other without waiting
+         * for the disk. {@code 1} commits strictly one group after another. A store built from a JDBC URL
+         * keeps this many plus one connections for appends.
+         *
+         * @param value 1 to 16; default {@value #DEFAULT_MAX_COMMITS_IN_FLIGHT}
+         * @return this builder
+         * @throws IllegalArgumentException when out of range
+         */
+        public Builder maxCommitsInFlight(int value) {
+            if (value < 1 || value > 16) {
+                throw new IllegalArgumentException("maxCommitsInFlight must be between 1 and 16 but was " + value);
+            }
+            this.maxCommitsInFlight = value;
+            return this;
+        }
+
+        /**
          * Registers meters: {@code modularddd.eventstore.jdbc.transactions} (tag {@code outcome}) and
          * {@code modularddd.eventstore.jdbc.group.requests}, both tagged with the table name.
          *
@@ -1126,7 +1165,7 @@ public final class JdbcEventStore implements EventStore {
                 target = Redaction.url(jdbcUrl);
                 pool = createPool(target, "modularddd-" + tableName, maximumPoolSize, true);
                 try {
-                    writePool = createPool(target, "modularddd-" + tableName + "-append", WRITE_POOL_SIZE, false);
+                    writePool = createPool(target, "modularddd-" + tableName + "-append", maxCommitsInFlight + 1, false);
                 } catch (RuntimeException e) {
                     pool.close();
                     throw e;
@@ -1161,15 +1200,28 @@ public final class JdbcEventStore implements EventStore {
         }
 
         /**
+         * Driver settings for the append pool: on MariaDB Connector/J, server-side prepared statements, so
+         * the state query and the insert are parsed once per connection instead of once per transaction —
+         * that time is spent holding the head-row lock. Settings in the URL win.
+         */
+        private Properties driverProperties(boolean readPool) {
+            Properties props = new Properties();
+            if (!readPool && jdbcUrl.startsWith("jdbc:mariadb:") && !jdbcUrl.contains("useServerPrepStmts")) {
+                props.setProperty("useServerPrepStmts", "true");
+            }
+            return props;
+        }
+
+        /**
          * Creates one of the store's two pools: reads (auto-commit on) and appends (auto-commit off, so an
-         * append transaction needs no round trips to switch it; only one group commits at a time, so two
-         * connections suffice — the second covers a connection being replaced).
+         * append transaction needs no round trips to switch it; one connection per transaction in flight:
+         * {@code maxCommitsInFlight} committing plus the one that opens the next group).
          */
         private HikariDataSource createPool(String target, String name, int size, boolean autoCommit) {
             HikariConfig config = new HikariConfig();
             // the pool gets a data source, never the URL: HikariCP's debug output would print the URL, and it
             // masks only some of the ways a URL can carry a password
-            config.setDataSource(new UrlDataSource(jdbcUrl, username, password));
+            config.setDataSource(new UrlDataSource(jdbcUrl, username, password, driverProperties(autoCommit)));
             config.setMaximumPoolSize(size);
             config.setMinimumIdle(Math.min(2, size));
             config.setPoolName(name);

@@ -23,12 +23,23 @@ final class UrlDataSource implements DataSource {
     private final String url;
     private final String user;
     private final String password;
+    private final Properties driverProperties;
     private volatile int loginTimeoutSeconds;
 
     UrlDataSource(String url, String user, String password) {
+        this(url, user, password, new Properties());
+    }
+
+    /**
+     * Creates the data source.
+     *
+     * @param driverProperties extra driver settings; the URL's own settings win over them
+     */
+    UrlDataSource(String url, String user, String password, Properties driverProperties) {
         this.url = url;
         this.user = user;
         this.password = password;
+        this.driverProperties = driverProperties;
     }
 
     @Override
@@ -48,6 +59,7 @@ final class UrlDataSource implements DataSource {
                     + "com.h2database:h2)", "08001");
         }
         Properties props = new Properties();
+        props.putAll(driverProperties);
         if (username != null) {
             props.setProperty("user", username);
         }

@@ -220,7 +220,7 @@ class GroupCommitTest {
     @EnumSource(value = TestDatabases.class, names = {"MARIADB", "POSTGRESQL"})
     void a_request_the_database_refuses_fails_alone(TestDatabases db) throws Exception {
         // given: a serializer that writes text which is not JSON for one marked payload; MariaDB's CHECK
-        // (JSON_VALID) and PostgreSQL's json type refuse that row, failing the group's multi-row insert
+        // (JSON_VALID) and PostgreSQL's json type refuse that row, failing the group's batched insert
         EventSerializer json = ContractEvents.serializer();
         EventSerializer sometimesBroken = new EventSerializer() {
             @Override

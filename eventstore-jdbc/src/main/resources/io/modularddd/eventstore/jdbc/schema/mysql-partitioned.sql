@@ -39,15 +39,13 @@ PARTITION BY RANGE (`sequence_number`) (
   PARTITION `pmax` VALUES LESS THAN MAXVALUE
 );
 
--- One row: the last global position assigned. Every append transaction locks it (SELECT ... FOR UPDATE).
--- The insert below adds the row only when it is missing (HAVING, not WHERE: an aggregate over no rows
--- still yields one row), starting after any events already stored.
+-- One row, the lock that orders all appends: every append transaction locks it (SELECT ... FOR UPDATE),
+-- then reads the last position as MAX(sequence_number). The insert adds the row only when it is missing
+-- (an aggregate over no rows still yields one row, so HAVING sees a count of 0).
 CREATE TABLE IF NOT EXISTS `event_store_head` (
   `id` INT NOT NULL,
-  `last_position` BIGINT NOT NULL,
   PRIMARY KEY (`id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
-INSERT INTO `event_store_head` (`id`, `last_position`)
-  SELECT 1, COALESCE(MAX(`sequence_number`), 0) FROM `event_store`
-  HAVING NOT EXISTS (SELECT 1 FROM `event_store_head` WHERE `id` = 1);
+INSERT INTO `event_store_head` (`id`)
+  SELECT 1 FROM `event_store_head` HAVING COUNT(*) = 0;
