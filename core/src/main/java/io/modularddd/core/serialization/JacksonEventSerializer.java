@@ -96,7 +96,8 @@ public final class JacksonEventSerializer implements EventSerializer {
     /**
      * Creates an {@code ObjectMapper} with the settings this class relies on, for any Jackson format:
      * read constraints applied to {@code factory}, Java time types as ISO-8601 strings, unknown
-     * properties ignored, no default typing.
+     * properties ignored, no default typing. A value Jackson sees no properties in fails to serialize
+     * instead of being written as {@code {}} and lost (records without components are fine).
      *
      * @param factory         the format's factory, e.g. {@code new JsonFactory()} or a MessagePack factory;
      *                        its read constraints are replaced
@@ -116,7 +117,6 @@ public final class JacksonEventSerializer implements EventSerializer {
         ObjectMapper mapper = new ObjectMapper(factory);
         mapper.registerModule(new JavaTimeModule());
         mapper.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-        mapper.disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
         mapper.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         mapper.disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
         mapper.deactivateDefaultTyping();

@@ -29,9 +29,31 @@ class JacksonEventSerializerTest {
     record NotRegistered(int x) {
     }
 
+    record Marker() {
+    }
+
+    /** A value with no property Jackson can see: written as {} it would silently lose its amount. */
+    static final class Opaque {
+        private final long cents;
+
+        Opaque(long cents) {
+            this.cents = cents;
+        }
+
+        @Override
+        public String toString() {
+            return "Opaque" + cents;
+        }
+    }
+
+    record Carrying(Opaque value) {
+    }
+
     static final EventTypeRegistry TYPES = EventTypeRegistry.builder()
             .register("order.placed.v1", Placed.class)
             .register("nested.v1", Wrapper.class)
+            .register("marker.v1", Marker.class)
+            .register("carrying.v1", Carrying.class)
             .build();
 
     final JacksonEventSerializer serializer = JacksonEventSerializer.json(TYPES);
@@ -131,5 +153,18 @@ class JacksonEventSerializerTest {
         String longDoc = "{\"orderId\":\"" + "x".repeat(5_000) + "\"}";
         assertThatThrownBy(() -> custom.deserialize("order.placed.v1", longDoc.getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(SerializationException.class);
+    }
+
+    @Test
+    void a_value_with_no_visible_properties_fails_instead_of_being_stored_empty() {
+        assertThatThrownBy(() -> serializer.serialize(new Carrying(new Opaque(1234))))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("carrying.v1");
+    }
+
+    @Test
+    void marker_events_without_fields_round_trip() {
+        byte[] bytes = serializer.serialize(new Marker());
+        assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo("{}");
+        assertThat(serializer.deserialize("marker.v1", bytes)).isEqualTo(new Marker());
     }
 }

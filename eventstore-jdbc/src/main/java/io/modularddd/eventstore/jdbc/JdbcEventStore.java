@@ -835,6 +835,12 @@ public final class JdbcEventStore implements EventStore {
         }
     }
 
+    /** Describes the store: dialect, table and where it connects (credentials masked). */
+    @Override
+    public String toString() {
+        return "JdbcEventStore[" + dialect + ", table " + table.names.events() + ", " + target + "]";
+    }
+
     private void ensureOpen() {
         if (closed.get()) {
             throw new IllegalStateException("this JdbcEventStore (table " + table.names.events() + ") is closed");

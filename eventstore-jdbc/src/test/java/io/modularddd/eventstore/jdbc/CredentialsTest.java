@@ -103,6 +103,7 @@ class CredentialsTest {
             store.createSchema();
             store.append(AppendRequest.of(AggregateId.of("x"), "Thing", ExpectedVersion.noStream(),
                     NewEvent.of(new Happened("x", 1))));
+            assertThat(store.toString()).contains("PASSWORD=***").doesNotContain(secret);
         }
         // then
         assertNoSecretIn(thrown);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.Module;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -19,6 +20,7 @@ import io.modularddd.core.serialization.JacksonEventSerializer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -68,7 +70,8 @@ public final class HotTierCodec {
     private final LZ4Compressor compressor = LZ4.fastCompressor();
     private final LZ4SafeDecompressor decompressor = LZ4.safeDecompressor();
 
-    private HotTierCodec(EventTypeRegistry registry, HotTierFormat format, HotTierCompression compression) {
+    private HotTierCodec(EventTypeRegistry registry, HotTierFormat format, HotTierCompression compression,
+                         List<Module> modules) {
         this.registry = registry;
         this.format = format;
         this.compression = compression;
@@ -76,8 +79,8 @@ public final class HotTierCodec {
         // no ThreadLocal buffer reuse: every generator and parser owns its buffers
         factory.setReuseResourceInGenerator(false);
         factory.setReuseResourceInParser(false);
-        this.msgpack = new Mapper(factory);
-        this.json = new Mapper(new JsonFactory());
+        this.msgpack = new Mapper(factory, modules);
+        this.json = new Mapper(new JsonFactory(), modules);
         this.writeMapper = format == HotTierFormat.JSON ? json : msgpack;
     }
 
@@ -91,8 +94,25 @@ public final class HotTierCodec {
      * @throws NullPointerException when an argument is null
      */
     public static HotTierCodec of(EventTypeRegistry registry, HotTierFormat format, HotTierCompression compression) {
+        return of(registry, format, compression, List.of());
+    }
+
+    /**
+     * Creates a codec whose payload mappers also register Jackson modules: the same modules the
+     * application's {@code JacksonEventSerializer} uses for its event types (custom value types, Kotlin,
+     * ...), so every event the warm tier can store, the hot tier can cache.
+     *
+     * @param registry    the event types; only these are decoded
+     * @param format      the encoding of new members
+     * @param compression whether large members are compressed
+     * @param modules     Jackson modules to register, in order
+     * @return the codec
+     * @throws NullPointerException when an argument or a module is null
+     */
+    public static HotTierCodec of(EventTypeRegistry registry, HotTierFormat format, HotTierCompression compression,
+                                  List<Module> modules) {
         return new HotTierCodec(Objects.requireNonNull(registry, "registry"), Objects.requireNonNull(format, "format"),
-                Objects.requireNonNull(compression, "compression"));
+                Objects.requireNonNull(compression, "compression"), List.copyOf(modules));
     }
 
     /**
@@ -328,9 +348,12 @@ public final class HotTierCodec {
             }
         };
 
-        Mapper(JsonFactory factory) {
+        Mapper(JsonFactory factory, List<Module> modules) {
             mapper = JacksonEventSerializer.newObjectMapper(factory, MAX_MEMBER_BYTES);
             mapper.enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+            for (Module module : modules) {
+                mapper.registerModule(module);
+            }
         }
     }
 }

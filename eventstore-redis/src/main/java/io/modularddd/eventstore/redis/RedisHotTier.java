@@ -103,7 +103,7 @@ public final class RedisHotTier implements AutoCloseable {
         this.endpoints = List.copyOf(b.endpoints);
         this.cluster = b.cluster;
         this.keys = new StreamKeys(b.keyPrefix);
-        this.codec = HotTierCodec.of(b.registry, b.format, b.compression);
+        this.codec = HotTierCodec.of(b.registry, b.format, b.compression, b.jacksonModules);
         this.ttl = b.ttl;
         this.ttlMillis = b.ttl.toMillis();
         this.connectTimeout = b.connectTimeout;
@@ -517,6 +517,7 @@ public final class RedisHotTier implements AutoCloseable {
         private boolean enabled = true;
         private HotTierFormat format = HotTierFormat.MESSAGE_PACK;
         private HotTierCompression compression = DEFAULT_COMPRESSION;
+        private List<com.fasterxml.jackson.databind.Module> jacksonModules = List.of();
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration readTimeout = DEFAULT_READ_TIMEOUT;
         private Duration retryAfterFailure = DEFAULT_RETRY_AFTER_FAILURE;
@@ -704,6 +705,31 @@ public final class RedisHotTier implements AutoCloseable {
             }
             once("compression");
             this.compression = compression;
+            return this;
+        }
+
+        /**
+         * Registers Jackson modules on the hot tier's payload mappers — the modules your
+         * {@code JacksonEventSerializer}'s mapper has for your event types (custom value types, Kotlin,
+         * parameter names...). Without them, an event the warm tier stores but the hot tier cannot encode
+         * is still appended, but its stream is never cached (counted as a write failure).
+         *
+         * @param modules the modules, in registration order
+         * @return this builder
+         * @throws IllegalArgumentException when a module is null
+         * @throws IllegalStateException    when set twice
+         */
+        public Builder jacksonModules(com.fasterxml.jackson.databind.Module... modules) {
+            if (modules == null) {
+                throw new IllegalArgumentException("jacksonModules must not be null");
+            }
+            for (int i = 0; i < modules.length; i++) {
+                if (modules[i] == null) {
+                    throw new IllegalArgumentException("jacksonModules[" + i + "] must not be null");
+                }
+            }
+            once("jacksonModules");
+            this.jacksonModules = List.of(modules);
             return this;
         }
 

@@ -210,4 +210,62 @@ class HotTierCodecTest {
             }
         }
     }
+
+    /** A value type Jackson cannot read or write without the application's module. */
+    static final class Money {
+        private final long cents;
+
+        Money(long cents) {
+            this.cents = cents;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Money m && m.cents == cents;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(cents);
+        }
+    }
+
+    record Paid(Money amount) {
+    }
+
+    @ParameterizedTest
+    @MethodSource("codecs")
+    void the_applications_jackson_modules_make_its_value_types_cacheable(HotTierFormat format,
+                                                                         HotTierCompression compression) {
+        // given: an event type that needs a custom (de)serializer
+        EventTypeRegistry registry = EventTypeRegistry.builder().register("paid.v1", Paid.class).build();
+        com.fasterxml.jackson.databind.module.SimpleModule money = new com.fasterxml.jackson.databind.module.SimpleModule()
+                .addSerializer(Money.class, new com.fasterxml.jackson.databind.ser.std.StdSerializer<>(Money.class) {
+                    private static final long serialVersionUID = 1L;
+
+                    @Override
+                    public void serialize(Money value, com.fasterxml.jackson.core.JsonGenerator gen,
+                                          com.fasterxml.jackson.databind.SerializerProvider provider)
+                            throws java.io.IOException {
+                        gen.writeNumber(value.cents);
+                    }
+                })
+                .addDeserializer(Money.class, new com.fasterxml.jackson.databind.deser.std.StdDeserializer<>(Money.class) {
+                    private static final long serialVersionUID = 1L;
+
+                    @Override
+                    public Money deserialize(com.fasterxml.jackson.core.JsonParser p,
+                                             com.fasterxml.jackson.databind.DeserializationContext ctx)
+                            throws java.io.IOException {
+                        return new Money(p.getLongValue());
+                    }
+                });
+        StoredEvent e = new StoredEvent(1, UUID.randomUUID(), STREAM, "Order", "paid.v1", new Paid(new Money(1234)),
+                EventMetadata.empty(), 1, Instant.parse("2024-01-01T00:00:00Z"));
+        // when / then: without the module the event cannot be encoded; with it, it round-trips
+        assertThatThrownBy(() -> HotTierCodec.of(registry, format, compression).encode(e))
+                .isInstanceOf(RuntimeException.class);
+        HotTierCodec withModule = HotTierCodec.of(registry, format, compression, List.of(money));
+        assertThat(withModule.decode(STREAM, withModule.encode(e)).payload()).isEqualTo(new Paid(new Money(1234)));
+    }
 }
