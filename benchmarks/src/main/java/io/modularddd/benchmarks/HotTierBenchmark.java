@@ -7,6 +7,7 @@ import io.modularddd.core.AppendRequest;
 import io.modularddd.core.AppendResult;
 import io.modularddd.core.EventStore;
 import io.modularddd.core.EventStream;
+import io.modularddd.core.ForwardingEventStore;
 import io.modularddd.core.ExpectedVersion;
 import io.modularddd.core.NewEvent;
 import io.modularddd.core.StoredEvent;
@@ -343,52 +344,36 @@ public class HotTierBenchmark {
     }
 
     /** The warm store under the tiered store: counts every read that reaches MariaDB. */
-    private static final class ReadCountingStore implements EventStore {
-        private final EventStore delegate;
+    private static final class ReadCountingStore extends ForwardingEventStore {
         volatile long reads;
 
         ReadCountingStore(EventStore delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public AppendResult append(AppendRequest request) {
-            return delegate.append(request);
-        }
-
-        @Override
-        public List<AppendResult> appendBatch(List<AppendRequest> requests) {
-            return delegate.appendBatch(requests);
+            super(delegate);
         }
 
         @Override
         public EventStream load(AggregateId aggregateId, long fromVersion, long toVersion) {
             reads++;
-            return delegate.load(aggregateId, fromVersion, toVersion);
+            return super.load(aggregateId, fromVersion, toVersion);
         }
 
         @Override
         public java.util.Map<AggregateId, EventStream> loadBatch(java.util.Collection<AggregateId> aggregateIds,
                                                                  long fromVersion, long toVersion) {
             reads++;
-            return delegate.loadBatch(aggregateIds, fromVersion, toVersion);
+            return super.loadBatch(aggregateIds, fromVersion, toVersion);
         }
 
         @Override
         public EventStream readAll(long fromPosition, int limit) {
             reads++;
-            return delegate.readAll(fromPosition, limit);
+            return super.readAll(fromPosition, limit);
         }
 
         @Override
         public long currentVersion(AggregateId aggregateId) {
             reads++;
-            return delegate.currentVersion(aggregateId);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
+            return super.currentVersion(aggregateId);
         }
     }
 }

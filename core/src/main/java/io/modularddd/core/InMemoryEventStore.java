@@ -4,6 +4,7 @@ import io.modularddd.core.internal.Checks;
 import io.modularddd.core.internal.Idempotency;
 import io.modularddd.core.internal.IteratorEventStream;
 import io.modularddd.core.internal.PagingIterator;
+import io.modularddd.core.internal.PositionPagingIterator;
 import io.modularddd.core.internal.StoreChecks;
 import io.modularddd.core.serialization.EventSerializer;
 import java.time.Instant;
@@ -194,16 +195,9 @@ public final class InMemoryEventStore implements EventStore {
     @Override
     public EventStream readAll(long fromPosition, int limit) {
         StoreChecks.readAll(fromPosition, limit);
-        return new IteratorEventStream(new PagingIterator(Math.min(PAGE_SIZE, limit)) {
-            private int remaining = limit;
-
+        return new IteratorEventStream(new PositionPagingIterator(fromPosition, limit, PAGE_SIZE) {
             @Override
-            protected List<StoredEvent> fetch(StoredEvent after, int pageLimit) {
-                long from = after == null ? fromPosition : after.position() + 1;
-                int want = Math.min(pageLimit, remaining);
-                if (want == 0) {
-                    return List.of();
-                }
+            protected List<StoredEvent> fetchFrom(long from, int want) {
                 List<Row> rows;
                 lock.readLock().lock();
                 try {
@@ -211,7 +205,6 @@ public final class InMemoryEventStore implements EventStore {
                 } finally {
                     lock.readLock().unlock();
                 }
-                remaining -= rows.size();
                 return decode(rows);
             }
         }, () -> { });

@@ -1,12 +1,10 @@
 package io.modularddd.integration;
 
 import io.modularddd.core.AggregateId;
-import io.modularddd.core.AppendRequest;
-import io.modularddd.core.AppendResult;
 import io.modularddd.core.EventStore;
 import io.modularddd.core.EventStream;
+import io.modularddd.core.ForwardingEventStore;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -15,16 +13,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * can tell a load served by the hot tier from one served by the warm tier without package-private
  * access to either.
  */
-final class CountingEventStore implements EventStore {
+final class CountingEventStore extends ForwardingEventStore {
 
-    private final EventStore delegate;
     final AtomicInteger loads = new AtomicInteger();
     final AtomicInteger loadBatches = new AtomicInteger();
     final AtomicInteger readAlls = new AtomicInteger();
     final AtomicInteger currentVersions = new AtomicInteger();
 
     CountingEventStore(EventStore delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /** Every read of any kind that reached the warm store. */
@@ -33,42 +30,27 @@ final class CountingEventStore implements EventStore {
     }
 
     @Override
-    public AppendResult append(AppendRequest request) {
-        return delegate.append(request);
-    }
-
-    @Override
-    public List<AppendResult> appendBatch(List<AppendRequest> requests) {
-        return delegate.appendBatch(requests);
-    }
-
-    @Override
     public EventStream load(AggregateId aggregateId, long fromVersion, long toVersion) {
         loads.incrementAndGet();
-        return delegate.load(aggregateId, fromVersion, toVersion);
+        return super.load(aggregateId, fromVersion, toVersion);
     }
 
     @Override
     public Map<AggregateId, EventStream> loadBatch(Collection<AggregateId> aggregateIds, long fromVersion,
                                                    long toVersion) {
         loadBatches.incrementAndGet();
-        return delegate.loadBatch(aggregateIds, fromVersion, toVersion);
+        return super.loadBatch(aggregateIds, fromVersion, toVersion);
     }
 
     @Override
     public EventStream readAll(long fromPosition, int limit) {
         readAlls.incrementAndGet();
-        return delegate.readAll(fromPosition, limit);
+        return super.readAll(fromPosition, limit);
     }
 
     @Override
     public long currentVersion(AggregateId aggregateId) {
         currentVersions.incrementAndGet();
-        return delegate.currentVersion(aggregateId);
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
+        return super.currentVersion(aggregateId);
     }
 }

@@ -50,23 +50,7 @@ public final class Checks {
             throw new InvalidInputException(argument, argument + " must not be blank; pass a value such as \""
                     + example + "\"");
         }
-        int codePoints = 0;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1))) {
-                    throw malformed(argument, value, i);
-                }
-                i++;
-            } else if (Character.isLowSurrogate(c)) {
-                throw malformed(argument, value, i);
-            } else if (Character.isISOControl(c)) {
-                throw new InvalidInputException(argument, argument + " must not contain control characters; found "
-                        + String.format("U+%04X", (int) c) + " at index " + i + " in " + show(value)
-                        + ". Remove or encode it.");
-            }
-            codePoints++;
-        }
+        int codePoints = scan(argument, value, true);
         if (codePoints > maxCodePoints) {
             throw new InvalidInputException(argument, argument + " must be at most " + maxCodePoints
                     + " characters but has " + codePoints + ": " + show(value)
@@ -95,17 +79,7 @@ public final class Checks {
             throw new InvalidInputException(argument, argument + " must be at most " + maxChars
                     + " characters but has " + value.length() + ": " + show(value));
         }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1))) {
-                    throw malformed(argument, value, i);
-                }
-                i++;
-            } else if (Character.isLowSurrogate(c)) {
-                throw malformed(argument, value, i);
-            }
-        }
+        scan(argument, value, false);
         return value;
     }
 
@@ -154,6 +128,31 @@ public final class Checks {
             sb.append("… (").append(value.length()).append(" chars)");
         }
         return sb.toString();
+    }
+
+    /**
+     * Walks a string once: rejects lone surrogates (and, if asked, control characters) and counts the
+     * code points.
+     */
+    private static int scan(String argument, String value, boolean rejectControl) {
+        int codePoints = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1))) {
+                    throw malformed(argument, value, i);
+                }
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                throw malformed(argument, value, i);
+            } else if (rejectControl && Character.isISOControl(c)) {
+                throw new InvalidInputException(argument, argument + " must not contain control characters; found "
+                        + String.format("U+%04X", (int) c) + " at index " + i + " in " + show(value)
+                        + ". Remove or encode it.");
+            }
+            codePoints++;
+        }
+        return codePoints;
     }
 
     private static InvalidInputException malformed(String argument, String value, int index) {

@@ -12,6 +12,7 @@ import io.modularddd.core.ConcurrencyConflictException;
 import io.modularddd.core.EventMetadata;
 import io.modularddd.core.EventStore;
 import io.modularddd.core.EventStream;
+import io.modularddd.core.ForwardingEventStore;
 import io.modularddd.core.InMemoryEventStore;
 import io.modularddd.core.NewEvent;
 import io.modularddd.core.StoredEvent;
@@ -20,9 +21,7 @@ import io.modularddd.core.serialization.JacksonEventSerializer;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -247,48 +246,22 @@ class EventSourcedRepositoryTest {
     }
 
     /** Appends for real, then claims the connection died on the first call. */
-    static final class FlakyStore implements EventStore {
-        private final EventStore delegate;
+    static final class FlakyStore extends ForwardingEventStore {
         private boolean failed;
 
         FlakyStore(EventStore delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         @Override
         public AppendResult append(AppendRequest request) {
-            AppendResult result = delegate.append(request);
+            AppendResult result = super.append(request);
             if (!failed) {
                 failed = true;
                 throw new AppendOutcomeUnknownException(request.aggregateId(),
                         request.events().stream().map(NewEvent::eventId).toList(), new RuntimeException("lost"));
             }
             return result;
-        }
-
-        @Override
-        public List<AppendResult> appendBatch(List<AppendRequest> requests) {
-            return delegate.appendBatch(requests);
-        }
-
-        @Override
-        public EventStream load(AggregateId aggregateId, long fromVersion, long toVersion) {
-            return delegate.load(aggregateId, fromVersion, toVersion);
-        }
-
-        @Override
-        public Map<AggregateId, EventStream> loadBatch(Collection<AggregateId> ids, long from, long to) {
-            return delegate.loadBatch(ids, from, to);
-        }
-
-        @Override
-        public EventStream readAll(long fromPosition, int limit) {
-            return delegate.readAll(fromPosition, limit);
-        }
-
-        @Override
-        public long currentVersion(AggregateId aggregateId) {
-            return delegate.currentVersion(aggregateId);
         }
     }
 }

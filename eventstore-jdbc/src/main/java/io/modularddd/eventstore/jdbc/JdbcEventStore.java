@@ -22,6 +22,7 @@ import io.modularddd.core.internal.Checks;
 import io.modularddd.core.internal.Idempotency;
 import io.modularddd.core.internal.IteratorEventStream;
 import io.modularddd.core.internal.PagingIterator;
+import io.modularddd.core.internal.PositionPagingIterator;
 import io.modularddd.core.internal.StoreChecks;
 import io.modularddd.core.serialization.EventSerializer;
 import java.nio.ByteBuffer;
@@ -760,17 +761,10 @@ public final class JdbcEventStore implements EventStore {
     public EventStream readAll(long fromPosition, int limit) {
         StoreChecks.readAll(fromPosition, limit);
         ensureOpen();
-        return new IteratorEventStream(new PagingIterator(Math.min(pageSize, limit)) {
-            private int remaining = limit;
-
+        return new IteratorEventStream(new PositionPagingIterator(fromPosition, limit, pageSize) {
             @Override
-            protected List<StoredEvent> fetch(StoredEvent after, int pageLimit) {
-                long from = after == null ? fromPosition : after.position() + 1;
-                int want = Math.min(pageLimit, remaining);
-                if (want == 0) {
-                    return List.of();
-                }
-                List<StoredEvent> page = query("reading all events from position " + from, () -> decode(reads
+            protected List<StoredEvent> fetchFrom(long from, int want) {
+                return query("reading all events from position " + from, () -> decode(reads
                         .select(table.readColumns())
                         .from(table.events)
                         .where(table.position.between(from, from > Long.MAX_VALUE - want ? Long.MAX_VALUE
@@ -778,8 +772,6 @@ public final class JdbcEventStore implements EventStore {
                         .orderBy(table.position)
                         .limit(want)
                         .fetch()));
-                remaining -= page.size();
-                return page;
             }
         }, () -> { });
     }

@@ -1,10 +1,9 @@
 package io.modularddd.eventstore.redis;
 
 import io.modularddd.core.AggregateId;
-import io.modularddd.core.AppendRequest;
-import io.modularddd.core.AppendResult;
 import io.modularddd.core.EventStore;
 import io.modularddd.core.EventStream;
+import io.modularddd.core.ForwardingEventStore;
 import io.modularddd.core.StoredEvent;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,26 +17,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  * to the warm tier. An optional one-shot hook runs right after a {@code load} has read its events
  * (before they are returned), to interleave other work between a reader's warm read and its backfill.
  */
-final class CountingEventStore implements EventStore {
+final class CountingEventStore extends ForwardingEventStore {
 
-    final EventStore delegate;
     final AtomicInteger loads = new AtomicInteger();
     final AtomicInteger loadBatches = new AtomicInteger();
     final List<List<AggregateId>> loadBatchIds = Collections.synchronizedList(new ArrayList<>());
     volatile Runnable afterLoad;
 
     CountingEventStore(EventStore delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
+    /** The real store underneath, for writes behind the tiered store's back. */
     @Override
-    public AppendResult append(AppendRequest request) {
-        return delegate.append(request);
-    }
-
-    @Override
-    public List<AppendResult> appendBatch(List<AppendRequest> requests) {
-        return delegate.appendBatch(requests);
+    protected EventStore delegate() {
+        return super.delegate();
     }
 
     @Override
@@ -45,11 +39,11 @@ final class CountingEventStore implements EventStore {
         loads.incrementAndGet();
         Runnable hook = afterLoad;
         if (hook == null) {
-            return delegate.load(aggregateId, fromVersion, toVersion);
+            return super.load(aggregateId, fromVersion, toVersion);
         }
         afterLoad = null;
         List<StoredEvent> events;
-        try (EventStream s = delegate.load(aggregateId, fromVersion, toVersion)) {
+        try (EventStream s = super.load(aggregateId, fromVersion, toVersion)) {
             events = s.toList();
         }
         hook.run();
@@ -61,21 +55,7 @@ final class CountingEventStore implements EventStore {
                                                    long toVersion) {
         loadBatches.incrementAndGet();
         loadBatchIds.add(List.copyOf(aggregateIds));
-        return delegate.loadBatch(aggregateIds, fromVersion, toVersion);
+        return super.loadBatch(aggregateIds, fromVersion, toVersion);
     }
 
-    @Override
-    public EventStream readAll(long fromPosition, int limit) {
-        return delegate.readAll(fromPosition, limit);
-    }
-
-    @Override
-    public long currentVersion(AggregateId aggregateId) {
-        return delegate.currentVersion(aggregateId);
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
-    }
 }

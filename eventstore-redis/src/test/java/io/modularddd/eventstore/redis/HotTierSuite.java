@@ -107,7 +107,7 @@ abstract class HotTierSuite {
     }
 
     List<StoredEvent> warmLoad(AggregateId id) {
-        try (EventStream s = warm.delegate.load(id)) {
+        try (EventStream s = warm.delegate().load(id)) {
             return s.toList();
         }
     }
@@ -386,7 +386,7 @@ abstract class HotTierSuite {
             AggregateId id = id("stale");
             append(id, ExpectedVersion.noStream(), events(1, 2));
             // and version 3 is written to the warm tier behind the hot tier's back
-            warm.delegate.append(AppendRequest.of(id, "Thing", ExpectedVersion.exactly(2), event(3)));
+            warm.delegate().append(AppendRequest.of(id, "Thing", ExpectedVersion.exactly(2), event(3)));
 
             // when: an aggregate loads (stale: the hot tier does not know version 3) and saves on top of it
             List<StoredEvent> stale = load(id);
