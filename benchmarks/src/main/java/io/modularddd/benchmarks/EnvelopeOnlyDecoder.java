@@ -17,10 +17,11 @@ import java.util.UUID;
  * leaves the payload <em>undecoded</em>: the returned event's payload is
  * a {@link LazyPayload} holding the payload's byte range.
  *
- * <p>It answers one question for {@code docs/benchmarks.md}: how close to a bytes-only Redis read could
- * a hot-tier load get if payloads were decoded only when the caller asks for them (which {@code StoredEvent}
- * with an eager {@code Object payload} does not allow today). It checks nothing the real codec checks
- * (registry, bounds, compression) beyond the envelope version.
+ * <p>It answered one question for {@code docs/benchmarks.md}: how close to a bytes-only Redis read could
+ * a hot-tier load get if payloads were decoded only when the caller asks for them. ADR 0204 then made
+ * {@code HotTierCodec} do that for real (with every check); this experiment stays as the reference point
+ * of a reader that checks nothing the real codec checks (registry, bounds, compression, the payload's
+ * structure) beyond the envelope version.
  */
 final class EnvelopeOnlyDecoder {
 

@@ -52,11 +52,17 @@ import redis.clients.jedis.resps.Tuple;
  *
  * <h2>What each {@code source} does (time per load of the whole stream)</h2>
  * <ul>
- *   <li>{@code hot-tier}: {@link TieredEventStore#load(AggregateId)} consumed to the end — every event
- *       a {@link StoredEvent} with its payload decoded into a {@code BenchEvent}, as a user gets it.
- *       Under the hood: one pipeline of {@code ZRANGE key 1 +inf BYSCORE LIMIT 0 500},
- *       {@code ZRANGE key -1 -1 WITHSCORES} and {@code GET <epoch key>} (one round trip), then 100
- *       decodes, the contiguity check, two meter increments.</li>
+ *   <li>{@code hot-tier}: {@link TieredEventStore#load(AggregateId)} iterated to the end, each
+ *       {@link StoredEvent} handed to the blackhole, <b>payload untouched</b>: since ADR 0204 the tier
+ *       decodes each member's envelope (version, position, id, types, time, metadata) while reading and
+ *       the payload only on the first {@link StoredEvent#payload()} call, so this is what a caller that
+ *       needs versions, ids or metadata pays. Under the hood: one pipeline of
+ *       {@code ZRANGE key 1 +inf BYSCORE LIMIT 0 500}, {@code ZRANGE key -1 -1 WITHSCORES} and
+ *       {@code GET <epoch key>} (one round trip), then 100 envelope decodes, the contiguity check, two
+ *       meter increments.</li>
+ *   <li>{@code hot-tier+payload}: the same load, and each event's {@link StoredEvent#payload()} decoded
+ *       into a {@code BenchEvent} and handed to the blackhole — what a caller that reads every payload
+ *       (e.g. rebuilding an aggregate) pays.</li>
  *   <li>{@code warm-mariadb}: the same stream through the same {@link JdbcEventStore}'s {@code load},
  *       consumed the same way (one {@code SELECT ... WHERE aggregate_id = ? AND version BETWEEN ...},
  *       JSON payloads decoded).</li>
@@ -64,14 +70,16 @@ import redis.clients.jedis.resps.Tuple;
  *       sending {@code ZRANGE key 1 100 BYSCORE} for {@link RedisHotTier#keyOf} and touching each of the
  *       100 member byte arrays. <b>Bytes only, nothing decoded</b>: the floor for any Redis read.</li>
  *   <li>{@code raw-jedis+decode}: the same raw read, then every member decoded with the tier's own
- *       {@link HotTierCodec} into a {@code StoredEvent}. This is what a hand-written Redis read that
- *       gives the user the same objects costs; the gap to {@code hot-tier} is the tier's own overhead
- *       (extra commands, contiguity check, iterator, meters).</li>
+ *       {@link HotTierCodec} into a {@code StoredEvent}, payload included ({@code decode(..).payload()}).
+ *       This is what a hand-written Redis read that gives the user the same decoded objects costs; the
+ *       gap to {@code hot-tier+payload} is the tier's own overhead (extra commands, contiguity check,
+ *       iterator, meters).</li>
  *   <li>{@code raw-jedis-3cmd} (diagnostic): the hot tier's exact pipeline of three commands sent with
  *       raw Jedis, bytes only — separates the cost of the two extra commands from decoding.</li>
- *   <li>{@code raw-jedis+envelope} (experiment): the raw read, then only each member's envelope decoded
- *       ({@link EnvelopeOnlyDecoder}: versions, ids, types, time, metadata), the payload left as bytes —
- *       what a load could cost if payloads were decoded only when the caller asks for them.</li>
+ *   <li>{@code raw-jedis+envelope} (experiment, kept for comparison): the raw read, then only each
+ *       member's envelope decoded ({@link EnvelopeOnlyDecoder}: versions, ids, types, time, metadata,
+ *       none of the codec's checks), the payload left as bytes — the measurement that motivated lazy
+ *       payloads (ADR 0204).</li>
  * </ul>
  *
  * <h2>Fairness</h2>
@@ -84,9 +92,11 @@ import redis.clients.jedis.resps.Tuple;
  * <h2>The hot path is checked, not assumed</h2>
  * The warm store under the tiered store is wrapped so every read that reaches MariaDB is counted, and
  * the tier's meters go to a {@link SimpleMeterRegistry}. Setup checks that a tiered load is a Redis hit
- * equal to the MariaDB load, and after every iteration the {@code hot-tier} run checks that each load
- * was exactly one Redis hit, with no miss, no fallback and no read reaching MariaDB — otherwise the
- * run fails instead of reporting MariaDB's speed as the hot tier's.
+ * equal to the MariaDB load, that iterating it leaves every payload undecoded and that asking for the
+ * payloads decodes them; after every iteration the {@code hot-tier} and {@code hot-tier+payload} runs
+ * check that each load was exactly one Redis hit, with no miss, no fallback, no payload fallback and no
+ * read reaching MariaDB — otherwise the run fails instead of reporting MariaDB's speed as the hot
+ * tier's.
  *
  * <p>Run (after {@code mvn -pl benchmarks -am package -DskipTests}):
  * <pre>
@@ -108,6 +118,7 @@ public class HotTierBenchmark {
     static final int EVENTS = 100;
 
     static final String HOT_TIER = "hot-tier";
+    static final String HOT_TIER_PAYLOAD = "hot-tier+payload";
     static final String WARM_MARIADB = "warm-mariadb";
     static final String RAW_JEDIS = "raw-jedis";
     static final String RAW_JEDIS_DECODE = "raw-jedis+decode";
@@ -115,7 +126,7 @@ public class HotTierBenchmark {
     static final String RAW_JEDIS_ENVELOPE = "raw-jedis+envelope";
 
     /** Where the stream is read from. */
-    @Param({HOT_TIER, WARM_MARIADB, RAW_JEDIS, RAW_JEDIS_DECODE, RAW_JEDIS_3CMD, RAW_JEDIS_ENVELOPE})
+    @Param({HOT_TIER, HOT_TIER_PAYLOAD, WARM_MARIADB, RAW_JEDIS, RAW_JEDIS_DECODE, RAW_JEDIS_3CMD, RAW_JEDIS_ENVELOPE})
     public String source;
 
     private String table;
@@ -172,6 +183,10 @@ public class HotTierBenchmark {
 
         List<StoredEvent> fromWarm = toList(jdbc.load(id));
         List<StoredEvent> fromHot = toList(tiered.load(id));
+        check(fromHot.stream().noneMatch(StoredEvent::isPayloadDecoded),
+                "iterating a hot-tier load decoded payloads: the hot-tier source would include them");
+        fromHot.forEach(StoredEvent::payload);
+        check(fromHot.stream().allMatch(StoredEvent::isPayloadDecoded), "payload() left a payload undecoded");
         List<byte[]> members = raw.zrange(key, ZRangeParams.zrangeByScoreParams(1, EVENTS));
         List<StoredEvent> decoded = new ArrayList<>(members.size());
         long bytes = 0;
@@ -191,6 +206,7 @@ public class HotTierBenchmark {
 
         loader = switch (source) {
             case HOT_TIER -> this::loadHot;
+            case HOT_TIER_PAYLOAD -> this::loadHotWithPayloads;
             case WARM_MARIADB -> this::loadWarm;
             case RAW_JEDIS -> this::loadRaw;
             case RAW_JEDIS_DECODE -> this::loadRawDecoded;
@@ -207,25 +223,27 @@ public class HotTierBenchmark {
         hitsAtIterationStart = hits();
     }
 
-    /** For {@code hot-tier}: every load of the iteration was one Redis hit, and MariaDB was never read. */
+    /** For the hot-tier sources: every load of the iteration was one Redis hit, and MariaDB was never read. */
     @TearDown(Level.Iteration)
     public void checkIteration() {
-        if (!HOT_TIER.equals(source)) {
+        if (!HOT_TIER.equals(source) && !HOT_TIER_PAYLOAD.equals(source)) {
             return;
         }
         long n = loads - loadsAtIterationStart;
         double h = hits() - hitsAtIterationStart;
-        check(n > 0 && h == n && misses() == 0 && fallbacks() == 0 && warm.reads == 0,
-                "the hot-tier run did not read Redis only: loads=" + n + ", hits=" + h + ", misses=" + misses()
-                        + ", fallbacks=" + fallbacks() + ", MariaDB reads=" + warm.reads);
+        check(n > 0 && h == n && misses() == 0 && fallbacks() == 0 && payloadFallbacks() == 0 && warm.reads == 0,
+                "the " + source + " run did not read Redis only: loads=" + n + ", hits=" + h + ", misses=" + misses()
+                        + ", fallbacks=" + fallbacks() + ", payload fallbacks=" + payloadFallbacks()
+                        + ", MariaDB reads=" + warm.reads);
     }
 
     /** Closes everything and removes the table and the keys. */
     @TearDown(Level.Trial)
     public void tearDown() {
         try {
-            System.out.printf("%n# %s: %d loads; hot tier hits=%.0f misses=%.0f fallbacks=%.0f; MariaDB reads "
-                    + "through the tiered store=%d%n", source, loads, hits(), misses(), fallbacks(), warm.reads);
+            System.out.printf("%n# %s: %d loads; hot tier hits=%.0f misses=%.0f fallbacks=%.0f payload fallbacks=%.0f; "
+                    + "MariaDB reads through the tiered store=%d%n", source, loads, hits(), misses(), fallbacks(),
+                    payloadFallbacks(), warm.reads);
             tiered.close();
         } finally {
             try {
@@ -254,11 +272,22 @@ public class HotTierBenchmark {
     }
 
     private int loadHot(Blackhole blackhole) {
-        return consume(tiered.load(id), blackhole);
+        int n = 0;
+        try (EventStream stream = tiered.load(id)) {
+            for (StoredEvent e : stream) {
+                blackhole.consume(e);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private int loadHotWithPayloads(Blackhole blackhole) {
+        return consumePayloads(tiered.load(id), blackhole);
     }
 
     private int loadWarm(Blackhole blackhole) {
-        return consume(jdbc.load(id), blackhole);
+        return consumePayloads(jdbc.load(id), blackhole);
     }
 
     private int loadRaw(Blackhole blackhole) {
@@ -304,7 +333,7 @@ public class HotTierBenchmark {
         return members.size();
     }
 
-    private static int consume(EventStream stream, Blackhole blackhole) {
+    private static int consumePayloads(EventStream stream, Blackhole blackhole) {
         int n = 0;
         try (stream) {
             for (StoredEvent e : stream) {
@@ -331,6 +360,10 @@ public class HotTierBenchmark {
 
     private double fallbacks() {
         return sum("fallbacks");
+    }
+
+    private double payloadFallbacks() {
+        return sum("payload_fallbacks");
     }
 
     private double sum(String name) {

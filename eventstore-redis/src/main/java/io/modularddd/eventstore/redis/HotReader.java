@@ -35,6 +35,7 @@ final class HotReader extends PagingIterator {
     private final long to;
     private final String operation;
     private final long generation;
+    private final WarmPayloadFallback fallback;
     private List<StoredEvent> seededRun;
     private Mode mode = Mode.HOT;
     private boolean first = true;
@@ -65,6 +66,7 @@ final class HotReader extends PagingIterator {
         this.to = to;
         this.operation = operation;
         this.generation = generation;
+        this.fallback = new WarmPayloadFallback(tier, warm, key);
         if (firstRun != null) {
             this.seededRun = firstRun;
             this.first = false;
@@ -107,7 +109,7 @@ final class HotReader extends PagingIterator {
         }
         List<StoredEvent> run;
         try {
-            run = contiguousRun(tier.codec(), id, key, members, next, to);
+            run = contiguousRun(tier.codec(), id, key, members, next, to, fallback);
         } catch (RuntimeException e) {
             tier.metrics().miss(operation, "anomaly");
             tier.dropOrPend(key, "anomaly");
@@ -143,19 +145,20 @@ final class HotReader extends PagingIterator {
     }
 
     /**
-     * Decodes members while their versions run on from {@code next} without a hole.
+     * Decodes members (their envelopes; payloads on first access, through {@code fallback} when their
+     * bytes do not decode) while their versions run on from {@code next} without a hole.
      *
-     * @throws RuntimeException when a member does not decode, a version repeats, or a member's
+     * @throws RuntimeException when a member's envelope does not decode, a version repeats, or a member's
      *                          version lies outside the range asked for (an inconsistent key)
      */
     static List<StoredEvent> contiguousRun(HotTierCodec codec, AggregateId id, StreamKey key, List<byte[]> members,
-                                           long next, long to) {
+                                           long next, long to, HotTierCodec.PayloadFallback fallback) {
         List<StoredEvent> run = new ArrayList<>(members.size());
         long expected = next;
         long previous = next - 1;
         boolean gap = false;
         for (byte[] member : members) {
-            StoredEvent e = codec.decode(id, member);
+            StoredEvent e = codec.decode(id, member, fallback);
             if (e.version() <= previous || e.version() > to) {
                 throw new IllegalStateException("member versions out of order or range in " + key);
             }

@@ -12,11 +12,13 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.modularddd.core.AggregateId;
 import io.modularddd.core.EventMetadata;
 import io.modularddd.core.ModularDddException;
+import io.modularddd.core.PayloadDecoder;
 import io.modularddd.core.SerializationException;
 import io.modularddd.core.StoredEvent;
 import io.modularddd.core.UnknownEventTypeException;
 import io.modularddd.core.serialization.EventTypeRegistry;
 import io.modularddd.core.serialization.JacksonEventSerializer;
+import io.modularddd.eventstore.redis.MessagePackCursor.KnownString;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Instant;
@@ -48,7 +50,9 @@ import org.msgpack.jackson.dataformat.MessagePackFactory;
  *
  * <p>Decoding resolves the payload class only through the {@link EventTypeRegistry} and reads with
  * the same bounded-read settings as {@link JacksonEventSerializer}; compressed lengths are checked
- * before anything is allocated. Instances are immutable and thread-safe.
+ * before anything is allocated. {@link #decode} reads and checks the envelope at once and returns a
+ * lazily decoded event ({@link StoredEvent#lazy}): the payload is data-bound from a slice of the
+ * member's bytes on its first access (ADR 0204). Instances are immutable and thread-safe.
  */
 public final class HotTierCodec {
 
@@ -56,6 +60,7 @@ public final class HotTierCodec {
     public static final int MAX_MEMBER_BYTES = 64 * 1024 * 1024;
 
     private static final int ENVELOPE_VERSION = 1;
+    private static final int ENVELOPE_FIELDS = 11;
     private static final int COMPRESSED = 0x10;
     private static final int LENGTH_BYTES = 4;
     private static final String CORRUPT = "hot-tier member";
@@ -67,6 +72,16 @@ public final class HotTierCodec {
     private final Mapper writeMapper;
     private final Mapper msgpack;
     private final Mapper json;
+    /*
+     * Names met in recent members, newest first, at most RECENT of each, so that a member naming one of
+     * them costs a byte comparison instead of decoding, hashing and looking up a string. Immutable arrays
+     * replaced whole (copy on write); `recentTypeNames` only speeds up the cursor, `recentTypes` is checked
+     * by `resolve`, so the two may briefly disagree without harm.
+     */
+    private static final int RECENT = 8;
+    private volatile ResolvedType[] recentTypes = new ResolvedType[0];
+    private volatile KnownString[] recentTypeNames = new KnownString[0];
+    private volatile KnownString[] recentAggregateTypes = new KnownString[0];
     private final LZ4Compressor compressor = LZ4.fastCompressor();
     private final LZ4SafeDecompressor decompressor = LZ4.safeDecompressor();
 
@@ -210,15 +225,29 @@ public final class HotTierCodec {
     }
 
     /**
-     * Decodes a member.
+     * Decodes a member: the envelope (version, position, id, types, time, metadata) at once, the payload
+     * on first access. The envelope is validated here, the event type must be registered, and the
+     * payload's structure is walked (not data-bound) so that a truncated or malformed member is refused
+     * now; only data-binding the payload into its class waits for {@link StoredEvent#payload()}, which
+     * throws {@link SerializationException} (naming stream, version and type) if the payload's bytes do
+     * not fit the class. An LZ4-compressed member is decompressed here, once; the event keeps the
+     * member's (or the decompressed) bytes until its payload is decoded.
      *
      * @param aggregateId the stream the member was read from
-     * @param member      the member bytes
-     * @return the event, with a freshly decoded payload
+     * @param member      the member bytes; not copied, so do not change them afterwards
+     * @return the event, its payload decoded on first access into a fresh object
      * @throws SerializationException when the bytes are not a valid member
      * @throws io.modularddd.core.UnknownEventTypeException when the member names an unregistered type
      */
     public StoredEvent decode(AggregateId aggregateId, byte[] member) {
+        return decode(aggregateId, member, null);
+    }
+
+    /**
+     * Decodes a member as {@link #decode(AggregateId, byte[])} does; a payload that then fails to decode
+     * is handed to {@code fallback} (when not null) instead of failing {@code payload()} at once.
+     */
+    StoredEvent decode(AggregateId aggregateId, byte[] member, PayloadFallback fallback) {
         if (member == null || member.length < 2) {
             throw corrupt("it is shorter than 2 bytes", null);
         }
@@ -227,7 +256,6 @@ public final class HotTierCodec {
         if (memberFormat == null || (header & ~(COMPRESSED | 0x0F)) != 0) {
             throw corrupt("its header byte " + header + " names no known format", null);
         }
-        Mapper mapper = memberFormat == HotTierFormat.JSON ? json : msgpack;
         byte[] body;
         int offset;
         int length;
@@ -240,19 +268,165 @@ public final class HotTierCodec {
             offset = 1;
             length = member.length - 1;
         }
-        String eventType = null;
-        try (JsonParser p = mapper.mapper.getFactory().createParser(body, offset, length)) {
+        Envelope envelope = new Envelope();
+        try {
+            if (memberFormat == HotTierFormat.JSON) {
+                readJson(body, offset, length, envelope);
+            } else {
+                readMessagePack(body, offset, length, envelope);
+            }
+            ResolvedType type = resolve(envelope.eventType);
+            MemberPayload payload = new MemberPayload(type.type, memberFormat == HotTierFormat.JSON ? type.jsonReader
+                    : type.msgpackReader, memberFormat, body, envelope.payloadOffset, envelope.payloadLength, fallback);
+            return StoredEvent.lazy(envelope.position, new UUID(envelope.idHigh, envelope.idLow), aggregateId,
+                    envelope.aggregateType, envelope.eventType, payload, envelope.metadata, envelope.version,
+                    Instant.ofEpochSecond(envelope.seconds, envelope.micros * 1_000));
+        } catch (SerializationException | UnknownEventTypeException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // anything else, including invalid metadata or an impossible time, means the member is damaged
+            String eventType = envelope.eventType;
+            throw new SerializationException(eventType == null ? CORRUPT : eventType, "Could not decode a Redis "
+                    + "hot-tier member of stream '" + aggregateId.value() + "': " + e.getMessage()
+                    + ". The hot tier drops such keys and reloads the stream from the warm tier.", e);
+        }
+    }
+
+    /**
+     * The event type named by a member, resolved through the registry, with the readers of its class.
+     * Unregistered names are never cached: they fail on every read.
+     */
+    private static final class ResolvedType {
+        final String name;
+        final Class<?> type;
+        final ObjectReader msgpackReader;
+        final ObjectReader jsonReader;
+
+        ResolvedType(String name, Class<?> type, ObjectReader msgpackReader, ObjectReader jsonReader) {
+            this.name = name;
+            this.type = type;
+            this.msgpackReader = msgpackReader;
+            this.jsonReader = jsonReader;
+        }
+    }
+
+    /** Resolves a type name, from the types met recently when it is one of them. */
+    private ResolvedType resolve(String name) {
+        ResolvedType[] recent = recentTypes;
+        for (ResolvedType r : recent) {
+            if (r.name == name || r.name.equals(name)) {
+                return r;
+            }
+        }
+        Class<?> type = registry.classOf(name);
+        ResolvedType resolved = new ResolvedType(name, type, msgpack.readers.get(type), json.readers.get(type));
+        int n = Math.min(recent.length, RECENT - 1);
+        ResolvedType[] types = new ResolvedType[n + 1];
+        KnownString[] names = new KnownString[n + 1];
+        types[0] = resolved;
+        names[0] = KnownString.of(name);
+        for (int i = 0; i < n; i++) {
+            types[i + 1] = recent[i];
+            names[i + 1] = KnownString.of(recent[i].name);
+        }
+        // two racing decodes may each publish their own list: either is correct, only less complete
+        recentTypeNames = names;
+        recentTypes = types;
+        return resolved;
+    }
+
+    private static boolean isKnown(String value, KnownString[] known) {
+        for (KnownString k : known) {
+            if (k.value() == value) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static KnownString[] remember(KnownString value, KnownString[] known) {
+        int n = Math.min(known.length, RECENT - 1);
+        KnownString[] out = new KnownString[n + 1];
+        out[0] = value;
+        System.arraycopy(known, 0, out, 1, n);
+        return out;
+    }
+
+    /** The fields of a member's envelope, and where its payload lies in the body. */
+    private static final class Envelope {
+        long version;
+        long position;
+        long idHigh;
+        long idLow;
+        String aggregateType;
+        String eventType;
+        long seconds;
+        long micros;
+        EventMetadata metadata;
+        int payloadOffset;
+        int payloadLength;
+    }
+
+    private void readMessagePack(byte[] body, int offset, int length, Envelope e) {
+        MessagePackCursor c = new MessagePackCursor(body, offset, length);
+        if (c.arrayHeader() != ENVELOPE_FIELDS) {
+            throw corrupt("its envelope is not an array of " + ENVELOPE_FIELDS + " elements", null);
+        }
+        if (c.integer() != ENVELOPE_VERSION) {
+            throw corrupt("its envelope version is unknown", null);
+        }
+        e.version = c.integer();
+        e.position = c.integer();
+        e.idHigh = c.integer();
+        e.idLow = c.integer();
+        KnownString[] aggregateTypes = recentAggregateTypes;
+        e.aggregateType = c.string(aggregateTypes);
+        if (!isKnown(e.aggregateType, aggregateTypes)) {
+            recentAggregateTypes = remember(KnownString.of(e.aggregateType), aggregateTypes);
+        }
+        e.eventType = c.string(recentTypeNames);
+        e.seconds = c.integer();
+        e.micros = c.integer();
+        int entries = c.mapHeader();
+        if (entries > EventMetadata.MAX_ENTRIES) {
+            throw corrupt("its metadata declares " + entries + " entries, over the limit of "
+                    + EventMetadata.MAX_ENTRIES, null);
+        }
+        if (entries == 0) {
+            e.metadata = EventMetadata.empty();
+        } else {
+            TreeMap<String, String> map = new TreeMap<>();
+            for (int i = 0; i < entries; i++) {
+                map.put(c.string(), c.string());
+            }
+            e.metadata = EventMetadata.of(map);
+        }
+        if (c.nextIsNil()) {
+            throw corrupt("its payload is null", null);
+        }
+        int start = c.position();
+        c.skipValue();
+        if (!c.atEnd()) {
+            throw corrupt("bytes follow its envelope", null);
+        }
+        e.payloadOffset = start;
+        e.payloadLength = c.position() - start;
+    }
+
+    private void readJson(byte[] body, int offset, int length, Envelope e) throws IOException {
+        try (JsonParser p = json.mapper.getFactory().createParser(body, offset, length)) {
             expect(p, JsonToken.START_ARRAY);
             if (nextLong(p) != ENVELOPE_VERSION) {
                 throw corrupt("its envelope version is unknown", null);
             }
-            long version = nextLong(p);
-            long position = nextLong(p);
-            UUID eventId = new UUID(nextLong(p), nextLong(p));
-            String aggregateType = nextString(p);
-            eventType = nextString(p);
-            long seconds = nextLong(p);
-            long micros = nextLong(p);
+            e.version = nextLong(p);
+            e.position = nextLong(p);
+            e.idHigh = nextLong(p);
+            e.idLow = nextLong(p);
+            e.aggregateType = nextString(p);
+            e.eventType = nextString(p);
+            e.seconds = nextLong(p);
+            e.micros = nextLong(p);
             expect(p, JsonToken.START_OBJECT);
             TreeMap<String, String> entries = new TreeMap<>();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -262,22 +436,86 @@ public final class HotTierCodec {
             if (p.currentToken() != JsonToken.END_OBJECT) {
                 throw corrupt("its metadata is not a map of strings", null);
             }
-            Class<?> type = registry.classOf(eventType);
-            p.nextToken();
-            Object payload = mapper.readers.get(type).readValue(p);
-            expect(p, JsonToken.END_ARRAY);
-            if (payload == null) {
+            e.metadata = entries.isEmpty() ? EventMetadata.empty() : EventMetadata.of(entries);
+            JsonToken first = p.nextToken();
+            if (first == JsonToken.VALUE_NULL) {
                 throw corrupt("its payload is null", null);
             }
-            return new StoredEvent(position, eventId, aggregateId, aggregateType, eventType, payload,
-                    EventMetadata.of(entries), version, Instant.ofEpochSecond(seconds, micros * 1_000));
-        } catch (SerializationException | UnknownEventTypeException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            // anything else, including invalid metadata, means the member is damaged
-            throw new SerializationException(eventType == null ? CORRUPT : eventType, "Could not decode a Redis "
-                    + "hot-tier member of stream '" + aggregateId.value() + "': " + e.getMessage()
-                    + ". The hot tier drops such keys and reloads the stream from the warm tier.", e);
+            if (first == null || !first.isScalarValue() && !first.isStructStart()) {
+                throw corrupt("expected the payload but found " + first, null);
+            }
+            // byte offsets are relative to `offset` (the parser's start), also for a scalar token
+            long start = p.currentTokenLocation().getByteOffset();
+            p.skipChildren();
+            expect(p, JsonToken.END_ARRAY);
+            long end = p.currentTokenLocation().getByteOffset();
+            if (p.nextToken() != null) {
+                throw corrupt("bytes follow its envelope", null);
+            }
+            if (start < 0 || end < start || end > length) {
+                throw corrupt("its payload could not be located (" + start + ".." + end + ")", null);
+            }
+            // the slice may end in whitespace before the closing bracket, which JSON readers accept
+            e.payloadOffset = offset + (int) start;
+            e.payloadLength = (int) (end - start);
+        }
+    }
+
+    /**
+     * What a lazily decoded payload does when its bytes do not decode: the hot tier reads the event from
+     * the warm tier instead (and drops the key). Returns the payload or throws.
+     */
+    interface PayloadFallback {
+        Object payloadOf(StoredEvent event, SerializationException failure);
+    }
+
+    /**
+     * The payload of one member, not decoded yet: the reader for its registered class and the slice of
+     * the member (or of its decompressed body) that holds it, without a copy.
+     */
+    private static final class MemberPayload implements PayloadDecoder {
+        private final Class<?> type;
+        private final ObjectReader reader;
+        private final HotTierFormat format;
+        private final byte[] bytes;
+        private final int offset;
+        private final int length;
+        private final PayloadFallback fallback;
+
+        MemberPayload(Class<?> type, ObjectReader reader, HotTierFormat format, byte[] bytes, int offset,
+                      int length, PayloadFallback fallback) {
+            this.type = type;
+            this.reader = reader;
+            this.format = format;
+            this.bytes = bytes;
+            this.offset = offset;
+            this.length = length;
+            this.fallback = fallback;
+        }
+
+        @Override
+        public Object decode(StoredEvent event) {
+            Exception cause;
+            try {
+                Object value = reader.readValue(bytes, offset, length);
+                if (value != null) {
+                    return value;
+                }
+                cause = null;
+            } catch (IOException | RuntimeException e) {
+                cause = e;
+            }
+            SerializationException failure = new SerializationException(event.eventType(), "Could not decode "
+                    + "the payload of event '" + event.eventType() + "' (version " + event.version() + " of stream '"
+                    + event.aggregateId().value() + "') from its Redis hot-tier copy (" + format + ", " + length
+                    + " bytes) as " + type.getName() + ": " + (cause == null ? "it is null" : cause.getMessage())
+                    + ". The copy in Redis is damaged or was written for another class: drop it with "
+                    + "RedisHotTier.invalidate(id) and load the stream again (the warm tier holds the original).",
+                    cause);
+            if (fallback == null) {
+                throw failure;
+            }
+            return fallback.payloadOf(event, failure);
         }
     }
 

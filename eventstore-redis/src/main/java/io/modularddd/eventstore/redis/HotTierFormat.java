@@ -30,11 +30,6 @@ public enum HotTierFormat {
     }
 
     static HotTierFormat ofId(int id) {
-        for (HotTierFormat f : values()) {
-            if (f.id == id) {
-                return f;
-            }
-        }
-        return null;
+        return id == MESSAGE_PACK.id ? MESSAGE_PACK : id == JSON.id ? JSON : null;
     }
 }

@@ -27,6 +27,8 @@ import java.util.function.Supplier;
  *       {@code deferred}, {@code purge}).</li>
  *   <li>{@code modularddd.hot_tier.backfills{outcome}} — backfills ({@code written},
  *       {@code epoch_changed}, {@code would_create_tail}, {@code aborted}, {@code skipped}).</li>
+ *   <li>{@code modularddd.hot_tier.payload_fallbacks{outcome}} — lazily decoded payloads whose Redis copy
+ *       did not decode, read from the warm tier instead ({@code served}) or not ({@code failed}).</li>
  *   <li>{@code modularddd.hot_tier.redis_round_trips{operation}} — round trips to Redis.</li>
  *   <li>{@code modularddd.hot_tier.pending_drops} (gauge) — keys waiting to be dropped once Redis answers.</li>
  * </ul>
@@ -75,6 +77,10 @@ final class HotTierMetrics {
 
     void backfill(String outcome) {
         count("backfills", "outcome", outcome);
+    }
+
+    void payloadFallback(String outcome) {
+        count("payload_fallbacks", "outcome", outcome);
     }
 
     void roundTrip(String operation) {

@@ -421,6 +421,24 @@ public final class RedisHotTier implements AutoCloseable {
         }
     }
 
+    /**
+     * A lazily decoded payload's Redis copy did not decode (ADR 0204): logs it and drops the stream's key,
+     * as for a damaged member found while reading. Runs whenever the caller first asks for the payload,
+     * possibly after the tier was closed; never throws.
+     */
+    void payloadUndecodable(StreamKey key, StoredEvent event, RuntimeException failure) {
+        LOG.warn("Redis hot tier at {}: the payload of event '{}' (version {} of stream '{}') does not decode from "
+                + "its Redis copy ({}); the stream's key is dropped and the event is read from the warm tier",
+                endpointText(), event.eventType(), event.version(), event.aggregateId().value(), describe(failure));
+        try {
+            dropOrPend(key, "anomaly");
+        } catch (RuntimeException e) {
+            // e.g. the tier was closed since the load; the key expires with its TTL
+            LOG.debug("Redis hot tier at {}: dropping the key of stream '{}' failed: {}", endpointText(),
+                    event.aggregateId().value(), describe(e));
+        }
+    }
+
     /** Writes events read from the warm tier, guarded as {@link RedisOps#backfill} explains; never throws. */
     void backfill(StreamKey key, String epoch, long generation, List<StoredEvent> events, boolean reachedHead) {
         if (events.isEmpty()) {

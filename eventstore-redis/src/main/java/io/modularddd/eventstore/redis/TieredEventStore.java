@@ -35,6 +35,11 @@ import java.util.Map;
  * {@link #loadBatch} reads the first page of every stream in one Redis pipeline and sends all streams
  * Redis cannot serve to one warm {@code loadBatch}.
  *
+ * <p>Events served from Redis decode their envelope while the stream is read and their payload on the
+ * first {@link StoredEvent#payload()} call (ADR 0204): a caller that needs only versions, ids, types or
+ * metadata never pays for data-binding payloads. A payload whose Redis copy does not decode then is
+ * read from the warm store instead, and the stream's key is dropped.
+ *
  * <p>{@link #readAll} and {@link #currentVersion} go to the warm store: Redis holds only some
  * streams, for a while, so it cannot answer "every event in global order" or "the version now", and
  * {@code currentVersion} is what writers use to decide their expected version — it must be the truth.
@@ -183,7 +188,8 @@ public final class TieredEventStore implements EventStore {
             RedisOps.FirstPage page = pages.get(i);
             List<StoredEvent> run;
             try {
-                run = HotReader.contiguousRun(hot.codec(), id, hotKeys.get(i), page.members(), fromVersion, toVersion);
+                run = HotReader.contiguousRun(hot.codec(), id, hotKeys.get(i), page.members(), fromVersion, toVersion,
+                        new WarmPayloadFallback(hot, warm, hotKeys.get(i)));
             } catch (RuntimeException e) {
                 hot.metrics().miss(LOAD_BATCH, "anomaly");
                 hot.dropOrPend(hotKeys.get(i), "anomaly");

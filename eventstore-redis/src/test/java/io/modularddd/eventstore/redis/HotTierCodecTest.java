@@ -65,11 +65,11 @@ class HotTierCodecTest {
         for (Instant at : List.of(NewEvent.EARLIEST, NewEvent.LATEST, Instant.parse("2024-02-29T23:59:59.123456Z"),
                 Instant.parse("1969-12-31T23:59:59.999999Z"))) {
             StoredEvent e = stored(new Happened("nul \u0000 bell \u0007 🚀 \"q\" \\", Long.MIN_VALUE), meta, 7, at);
-            assertThat(codec.decode(STREAM, codec.encode(e))).usingRecursiveComparison().isEqualTo(e);
+            assertThat(codec.decode(STREAM, codec.encode(e))).isEqualTo(e);
         }
         StoredEvent empty = stored(new Happened("", Long.MAX_VALUE), EventMetadata.empty(), Integer.MAX_VALUE + 5L,
                 Instant.EPOCH);
-        assertThat(codec.decode(STREAM, codec.encode(empty))).usingRecursiveComparison().isEqualTo(empty);
+        assertThat(codec.decode(STREAM, codec.encode(empty))).isEqualTo(empty);
     }
 
     @Provide
@@ -95,7 +95,7 @@ class HotTierCodecTest {
                 byte[] first = codec.encode(e);
                 assertThat(codec.encode(e)).isEqualTo(first);
                 assertThat(codec(f, c).encode(e)).as("another instance").isEqualTo(first);
-                assertThat(codec.decode(STREAM, first)).usingRecursiveComparison().isEqualTo(e);
+                assertThat(codec.decode(STREAM, first)).isEqualTo(e);
             }
         }
     }
@@ -133,7 +133,7 @@ class HotTierCodecTest {
         byte[] plain = codec(HotTierFormat.MESSAGE_PACK, HotTierCompression.none()).encode(big);
         assertThat(compressed[0] & 0x10).isEqualTo(0x10);
         assertThat(compressed.length).isLessThan(plain.length / 10);
-        assertThat(codec.decode(STREAM, compressed)).usingRecursiveComparison().isEqualTo(big);
+        assertThat(codec.decode(STREAM, compressed)).isEqualTo(big);
         // random text does not compress: it is stored as it is
         StringBuilder noise = new StringBuilder();
         java.util.Random r = new java.util.Random(7);
@@ -142,7 +142,7 @@ class HotTierCodecTest {
         }
         StoredEvent incompressible = stored(new Blob(noise.toString()), EventMetadata.empty(), 3, Instant.EPOCH);
         byte[] kept = codec.encode(incompressible);
-        assertThat(codec.decode(STREAM, kept)).usingRecursiveComparison().isEqualTo(incompressible);
+        assertThat(codec.decode(STREAM, kept)).isEqualTo(incompressible);
         assertThat(kept.length).isLessThanOrEqualTo(
                 codec(HotTierFormat.MESSAGE_PACK, HotTierCompression.none()).encode(incompressible).length);
     }
@@ -159,7 +159,7 @@ class HotTierCodecTest {
                 "{\"correlation_id\":\"corr-1\"}", "{\"text\":\"the quick brown fox");
         // a codec reads members of either format
         assertThat(codec(HotTierFormat.JSON, HotTierCompression.none()).decode(STREAM, msgpack))
-                .usingRecursiveComparison().isEqualTo(e);
+                .isEqualTo(e);
     }
 
     @Test
@@ -186,12 +186,18 @@ class HotTierCodecTest {
     @Property(tries = 1000)
     void arbitrary_bytes_never_decode_into_anything_but_a_serialization_error(@ForAll byte[] junk) {
         HotTierCodec codec = codec(HotTierFormat.MESSAGE_PACK, HotTierCompression.lz4(0));
+        StoredEvent decoded;
         try {
-            codec.decode(STREAM, junk);
+            decoded = codec.decode(STREAM, junk);
         } catch (SerializationException | UnknownEventTypeException expected) {
             return;
         }
-        // decoding succeeded: only possible for well-formed members, which random bytes essentially never are
+        // the envelope decoded (random bytes essentially never do): its payload decodes or fails as typed
+        try {
+            assertThat(decoded.payload()).isNotNull();
+        } catch (SerializationException expected) {
+            // refused, as it should be
+        }
     }
 
     @Property(tries = 300)
@@ -202,13 +208,214 @@ class HotTierCodecTest {
             byte[] member = codec.encode(e);
             int at = Math.floorMod(position, member.length);
             member[at] = value;
+            StoredEvent decoded;
             try {
-                StoredEvent decoded = codec.decode(STREAM, member);
-                assertThat(decoded.aggregateId()).isEqualTo(STREAM); // a harmless change (e.g. same byte) decodes
+                decoded = codec.decode(STREAM, member);
             } catch (SerializationException | UnknownEventTypeException expected) {
-                // refused, as it should be
+                continue; // refused while reading the envelope, as it should be
+            }
+            assertThat(decoded.aggregateId()).isEqualTo(STREAM); // a harmless change (e.g. same byte) decodes
+            try {
+                assertThat(decoded.payload()).isNotNull();
+            } catch (SerializationException expected) {
+                // the payload's bytes were hit: refused when it is asked for, as a typed error
             }
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("codecs")
+    void decode_reads_the_envelope_at_once_and_the_payload_on_first_access(HotTierFormat format,
+                                                                           HotTierCompression compression) {
+        // given
+        HotTierCodec codec = codec(format, compression);
+        StoredEvent e = stored(new Blob("payload ".repeat(300)), EventMetadata.empty().withCorrelationId("c"), 7,
+                Instant.parse("2024-02-29T23:59:59.123456Z"));
+        // when
+        StoredEvent decoded = codec.decode(STREAM, codec.encode(e));
+        // then
+        assertThat(decoded.isPayloadDecoded()).isFalse();
+        assertThat(decoded.version()).isEqualTo(7);
+        assertThat(decoded.eventId()).isEqualTo(e.eventId());
+        assertThat(decoded.metadata()).isEqualTo(e.metadata());
+        assertThat(decoded.isPayloadDecoded()).isFalse();
+        assertThat(decoded.payload()).isEqualTo(e.payload()).isNotSameAs(e.payload());
+        assertThat(decoded.isPayloadDecoded()).isTrue();
+        assertThat(decoded).isEqualTo(e);
+        // each decode returns its own payload object
+        assertThat(codec.decode(STREAM, codec.encode(e)).payload()).isNotSameAs(decoded.payload());
+    }
+
+    /** A payload shaped unlike the registered class {@link Happened}. */
+    record Impostor(List<Integer> text, Map<String, String> n) {
+    }
+
+    @ParameterizedTest
+    @MethodSource("codecs")
+    void a_payload_that_does_not_fit_its_class_fails_on_every_access_naming_stream_version_type_and_the_fix(
+            HotTierFormat format, HotTierCompression compression) {
+        // given: a valid envelope of a registered type around a payload of another shape
+        EventTypeRegistry impostors = EventTypeRegistry.builder().register("contract.happened.v1", Impostor.class)
+                .build();
+        byte[] member = HotTierCodec.of(impostors, format, compression).encode(new StoredEvent(9, UUID.randomUUID(),
+                STREAM, "Order", "contract.happened.v1", new Impostor(List.of(1, 2), Map.of("a", "b")),
+                EventMetadata.empty(), 4, Instant.EPOCH));
+        // when: the envelope decodes
+        StoredEvent decoded = codec(format, compression).decode(STREAM, member);
+        assertThat(decoded.version()).isEqualTo(4);
+        // then: the payload fails, each time it is asked for
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(decoded::payload).isInstanceOfSatisfying(SerializationException.class, x -> {
+                assertThat(x.typeName()).isEqualTo("contract.happened.v1");
+                assertThat(x).hasMessageContaining("'contract.happened.v1' (version 4 of stream '" + STREAM.value()
+                        + "')").hasMessageContaining(Happened.class.getName())
+                        .hasMessageContaining("RedisHotTier.invalidate(id)");
+            });
+        }
+        assertThat(decoded.isPayloadDecoded()).isFalse();
+    }
+
+    @ParameterizedTest
+    @MethodSource("codecs")
+    void a_truncated_member_or_bytes_after_the_envelope_are_refused_while_reading_it(HotTierFormat format,
+                                                                                    HotTierCompression compression) {
+        HotTierCodec codec = codec(format, compression);
+        StoredEvent e = stored(new Happened("cut me short", 5), EventMetadata.empty(), 1, Instant.EPOCH);
+        byte[] plain = codec(format, HotTierCompression.none()).encode(e);
+        for (int cut = 1; cut < plain.length - 1; cut++) {
+            byte[] truncated = java.util.Arrays.copyOf(plain, plain.length - cut);
+            assertThatThrownBy(() -> codec.decode(STREAM, truncated)).as("%d bytes cut", cut)
+                    .isInstanceOf(SerializationException.class);
+        }
+        byte[] longer = java.util.Arrays.copyOf(plain, plain.length + 1);
+        longer[plain.length] = format == HotTierFormat.JSON ? (byte) '1' : 0x01;
+        assertThatThrownBy(() -> codec.decode(STREAM, longer)).isInstanceOf(SerializationException.class)
+                .hasMessageContaining("bytes follow its envelope");
+    }
+
+    @Test
+    void a_null_payload_is_refused_while_reading_the_envelope() throws Exception {
+        // JSON: the array's last element is null
+        byte[] json = "\u0002[1,1,101,1,2,\"Order\",\"contract.happened.v1\",0,0,{},null]"
+                .getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> codec(HotTierFormat.JSON, HotTierCompression.none()).decode(STREAM, json))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("payload is null");
+        // MessagePack: the same with nil
+        org.msgpack.core.MessageBufferPacker packer = org.msgpack.core.MessagePack.newDefaultBufferPacker();
+        packer.packArrayHeader(11).packInt(1).packInt(1).packInt(101).packLong(1).packLong(2).packString("Order")
+                .packString("contract.happened.v1").packInt(0).packInt(0).packMapHeader(0).packNil();
+        byte[] body = packer.toByteArray();
+        byte[] msgpack = new byte[body.length + 1];
+        msgpack[0] = 1;
+        System.arraycopy(body, 0, msgpack, 1, body.length);
+        assertThatThrownBy(() -> codec(HotTierFormat.MESSAGE_PACK, HotTierCompression.none()).decode(STREAM, msgpack))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("payload is null");
+    }
+
+    /** An event type whose payload is a scalar (a string), not an object. */
+    enum Signal {
+        GO, STOP
+    }
+
+    @ParameterizedTest
+    @MethodSource("codecs")
+    void a_scalar_payload_is_located_and_decoded_lazily_too(HotTierFormat format, HotTierCompression compression) {
+        EventTypeRegistry registry = EventTypeRegistry.builder().register("signal.v1", Signal.class).build();
+        HotTierCodec codec = HotTierCodec.of(registry, format, compression);
+        StoredEvent e = new StoredEvent(1, UUID.randomUUID(), STREAM, "Light", "signal.v1", Signal.STOP,
+                EventMetadata.empty(), 1, Instant.EPOCH);
+        StoredEvent decoded = codec.decode(STREAM, codec.encode(e));
+        assertThat(decoded.isPayloadDecoded()).isFalse();
+        assertThat(decoded.payload()).isEqualTo(Signal.STOP);
+        assertThat(decoded).isEqualTo(e);
+    }
+
+    @ParameterizedTest
+    @MethodSource("codecs")
+    void members_of_more_types_than_the_codec_remembers_decode_to_their_own_names_and_classes(
+            HotTierFormat format, HotTierCompression compression) {
+        // given: 12 type names of equal length (more than the 8 the codec keeps), alternating between two
+        // classes, under 12 aggregate types, interleaved
+        EventTypeRegistry.Builder builder = EventTypeRegistry.builder().register("t.happened", Happened.class)
+                .register("t.blob", Blob.class);
+        for (int i = 10; i < 22; i++) {
+            builder.alias("type.v" + i, i % 2 == 0 ? Happened.class : Blob.class);
+        }
+        EventTypeRegistry registry = builder.build();
+        HotTierCodec codec = HotTierCodec.of(registry, format, compression);
+        List<StoredEvent> events = new java.util.ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            for (int i = 10; i < 22; i++) {
+                Object payload = i % 2 == 0 ? new Happened("h" + i, i) : new Blob("b" + i);
+                events.add(new StoredEvent(events.size() + 1, UUID.randomUUID(), STREAM, "Aggregate" + (31 - i),
+                        "type.v" + i, payload, EventMetadata.empty(), events.size() + 1, Instant.EPOCH));
+            }
+        }
+        // when / then
+        for (StoredEvent e : events) {
+            StoredEvent decoded = codec.decode(STREAM, codec.encode(e));
+            assertThat(decoded.eventType()).isEqualTo(e.eventType());
+            assertThat(decoded.aggregateType()).isEqualTo(e.aggregateType());
+            assertThat(decoded.payload()).isEqualTo(e.payload());
+        }
+        // and a name the registry does not know is refused every time, between known ones
+        EventTypeRegistry narrow = EventTypeRegistry.builder().register("type.v10", Happened.class).build();
+        HotTierCodec narrowCodec = HotTierCodec.of(narrow, format, compression);
+        for (int i = 0; i < 3; i++) {
+            assertThat(narrowCodec.decode(STREAM, codec.encode(events.get(0))).payload()).isEqualTo(
+                    events.get(0).payload());
+            byte[] unknown = codec.encode(events.get(1));
+            assertThatThrownBy(() -> narrowCodec.decode(STREAM, unknown)).isInstanceOf(UnknownEventTypeException.class);
+        }
+    }
+
+    /** The event the golden members below were encoded from (by the eager codec, before ADR 0204). */
+    private static StoredEvent golden(String text) {
+        return new StoredEvent(107, UUID.fromString("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"),
+                AggregateId.of("golden-1"), "Order", "contract.happened.v1", new Happened(text, -42),
+                EventMetadata.empty().withCorrelationId("c-1").with("tenant", "t"), 7,
+                Instant.parse("2024-05-06T07:08:09.123456Z"));
+    }
+
+    static Stream<Arguments> goldenMembers() {
+        String shortText = "golden \u00fcn\u00efc\u00f6d\u00e9 \ud83d\ude80";
+        String longText = (shortText + " ").repeat(8);
+        return Stream.of(
+                Arguments.of(HotTierFormat.MESSAGE_PACK, HotTierCompression.none(), shortText,
+                        "019b01076bcf0f1e2d3c4b5a6978d38796a5b4c3d2e1f0a54f72646572b4636f6e74726163742e6861707065"
+                        + "6e65642e7631ce663881d9ce0001e24082ae636f7272656c6174696f6e5f6964a3632d31a674656e616e74a1"
+                        + "7482a474657874b7676f6c64656e20c3bc6ec3af63c3b664c3a920f09f9a80a16ed0d6"),
+                Arguments.of(HotTierFormat.JSON, HotTierCompression.none(), shortText,
+                        "025b312c372c3130372c313038393335373839363835353734323834302c2d38363736353635343336323834"
+                        + "3630383031362c224f72646572222c22636f6e74726163742e68617070656e65642e7631222c313731343937"
+                        + "393238392c3132333435362c7b22636f7272656c6174696f6e5f6964223a22632d31222c2274656e616e7422"
+                        + "3a2274227d2c7b2274657874223a22676f6c64656e20c3bc6ec3af63c3b664c3a9205c75443833445c754445"
+                        + "3830222c226e223a2d34327d5d"),
+                Arguments.of(HotTierFormat.MESSAGE_PACK, HotTierCompression.lz4(0), longText,
+                        "1100000124ff699b01076bcf0f1e2d3c4b5a6978d38796a5b4c3d2e1f0a54f72646572b4636f6e7472616374"
+                        + "2e68617070656e65642e7631ce663881d9ce0001e24082ae636f7272656c6174696f6e5f6964a3632d31a674"
+                        + "656e616e74a17482a474657874d9c0676f6c64656e20c3bc6ec3af63c3b664c3a920f09f9a80201800945020"
+                        + "a16ed0d6"),
+                Arguments.of(HotTierFormat.JSON, HotTierCompression.lz4(0), longText,
+                        "120000019d705b312c372c31300400ff9838393335373839363835353734323834302c2d3836373635363534"
+                        + "33363238343630383031362c224f72646572222c22636f6e74726163742e68617070656e65642e7631222c31"
+                        + "3731343937393238392c3132333435362c7b22636f7272656c6174696f6e5f6964223a22632d31222c227465"
+                        + "6e616e74223a2274227d2c7b2274657874223a22676f6c64656e20c3bc6ec3af63c3b664c3a9205c75443833"
+                        + "445c7544453830202000cdb0222c226e223a2d34327d5d"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("goldenMembers")
+    void members_written_before_lazy_decoding_still_decode_and_are_still_written_the_same_way(
+            HotTierFormat format, HotTierCompression compression, String text, String hex) {
+        // given: member bytes the eager codec wrote (envelope version 1), kept verbatim
+        byte[] member = java.util.HexFormat.of().parseHex(hex);
+        StoredEvent expected = golden(text);
+        // when / then: any codec reads them; a codec of that format and compression writes the same bytes
+        StoredEvent decoded = codec(HotTierFormat.MESSAGE_PACK, HotTierCompression.none())
+                .decode(expected.aggregateId(), member);
+        assertThat(decoded).isEqualTo(expected);
+        assertThat(codec(format, compression).encode(expected)).isEqualTo(member);
     }
 
     /** A value type Jackson cannot read or write without the application's module. */

@@ -9,11 +9,15 @@ import io.modularddd.core.AggregateId;
 import io.modularddd.core.AppendRequest;
 import io.modularddd.core.AppendResult;
 import io.modularddd.core.ConcurrencyConflictException;
+import io.modularddd.core.EventMetadata;
+import io.modularddd.core.EventStoreException;
 import io.modularddd.core.EventStream;
 import io.modularddd.core.ExpectedVersion;
 import io.modularddd.core.InMemoryEventStore;
 import io.modularddd.core.NewEvent;
+import io.modularddd.core.SerializationException;
 import io.modularddd.core.StoredEvent;
+import io.modularddd.core.serialization.EventTypeRegistry;
 import io.modularddd.testkit.ContractEvents;
 import io.modularddd.testkit.ContractEvents.Happened;
 import java.nio.charset.StandardCharsets;
@@ -133,10 +137,19 @@ abstract class HotTierSuite {
         return redis().zrangeWithScores(key(id), 0, -1);
     }
 
-    /** Loads and checks the result equals the warm tier's events, field by field. */
+    /** The members of a stream's sorted set, as hex strings. */
+    Set<String> memberSet(AggregateId id) {
+        Set<String> set = new HashSet<>();
+        for (Tuple t : members(id)) {
+            set.add(java.util.HexFormat.of().formatHex(t.getBinaryElement()));
+        }
+        return set;
+    }
+
+    /** Loads and checks the result equals the warm tier's events: every field, payloads compared decoded. */
     void assertLoadEqualsWarm(AggregateId id) {
         List<StoredEvent> loaded = load(id);
-        assertThat(loaded).usingRecursiveFieldByFieldElementComparator().isEqualTo(warmLoad(id));
+        assertThat(loaded).isEqualTo(warmLoad(id));
     }
 
     // ------------------------------------------------------------------ tests
@@ -158,7 +171,7 @@ abstract class HotTierSuite {
             List<StoredEvent> stored = warmLoad(id);
             for (int i = 0; i < members.size(); i++) {
                 assertThat(hot.codec().decode(id, members.get(i).getBinaryElement()))
-                        .usingRecursiveComparison().isEqualTo(stored.get(i));
+                        .isEqualTo(stored.get(i));
             }
             assertThat(hot.keyOf(id)).startsWith(prefix() + ":{").endsWith("}:s");
         }
@@ -201,14 +214,6 @@ abstract class HotTierSuite {
             assertLoadEqualsWarm(id);
             // then
             assertThat(memberSet(id)).isEqualTo(written);
-        }
-
-        private Set<String> memberSet(AggregateId id) {
-            Set<String> set = new HashSet<>();
-            for (Tuple t : members(id)) {
-                set.add(java.util.HexFormat.of().formatHex(t.getBinaryElement()));
-            }
-            return set;
         }
 
         @Test
@@ -260,7 +265,7 @@ abstract class HotTierSuite {
             List<StoredEvent> loaded = load(id);
             // then
             assertThat(versions(loaded)).isEqualTo(range(1, 10));
-            assertThat(loaded).usingRecursiveFieldByFieldElementComparator().isEqualTo(warmLoad(id));
+            assertThat(loaded).isEqualTo(warmLoad(id));
             assertThat(warm.loads.get()).isEqualTo(warmLoads);
             assertThat(count("hits", "operation", "load")).isEqualTo(1);
             assertThat(count("misses")).isZero();
@@ -639,8 +644,7 @@ abstract class HotTierSuite {
             // then
             assertThat(new ArrayList<>(streams.keySet())).isEqualTo(ids);
             for (AggregateId id : ids) {
-                assertThat(streams.get(id).toList()).as(kinds.get(id))
-                        .usingRecursiveFieldByFieldElementComparator().isEqualTo(warmLoad(id));
+                assertThat(streams.get(id).toList()).as(kinds.get(id)).isEqualTo(warmLoad(id));
             }
             assertThat(warm.loadBatches.get()).isEqualTo(1);
             assertThat(warm.loadBatchIds.get(0)).containsExactlyElementsOf(
@@ -678,6 +682,210 @@ abstract class HotTierSuite {
             assertThat(versions(streams.get(small).toList())).isEqualTo(range(1, 3));
             assertThat(warm.loadBatches.get()).isZero();
             assertThat(warm.loads.get()).isZero();
+        }
+    }
+
+    /** A payload shaped unlike the registered class: stands in for damage inside a valid envelope. */
+    record Impostor(List<Integer> text, Map<String, String> n) {
+    }
+
+    /**
+     * A member with {@code original}'s envelope (same id, version, position, type, metadata, time), in this
+     * tier's format and compression, whose payload cannot be data-bound into the registered class.
+     */
+    byte[] memberWithUndecodablePayload(StoredEvent original) {
+        EventTypeRegistry impostors = EventTypeRegistry.builder().register(original.eventType(), Impostor.class)
+                .build();
+        HotTierCodec codec = HotTierCodec.of(impostors, hot.codec().format(), hot.codec().compression());
+        byte[] member = codec.encode(new StoredEvent(original.position(), original.eventId(), original.aggregateId(),
+                original.aggregateType(), original.eventType(), new Impostor(List.of(1, 2, 3), Map.of("x", "y")),
+                original.metadata(), original.version(), original.occurredAt()));
+        // the envelope is valid for the tier's own codec; only the payload is wrong
+        StoredEvent envelope = hot.codec().decode(original.aggregateId(), member);
+        assertThat(envelope.version()).isEqualTo(original.version());
+        assertThat(envelope.eventId()).isEqualTo(original.eventId());
+        assertThatThrownBy(envelope::payload).isInstanceOf(SerializationException.class);
+        return member;
+    }
+
+    /** Replaces the member of {@code version} in Redis. */
+    void replaceMember(AggregateId id, long version, byte[] member) {
+        redis().zremrangeByScore(key(id), version, version);
+        redis().zadd(key(id), (double) version, member);
+    }
+
+    /** Payloads decoded on first access (ADR 0204). */
+    @Nested
+    class LazyPayloads {
+
+        @Test
+        void events_served_from_redis_decode_their_payloads_only_when_asked() {
+            // given
+            AggregateId id = id("lazy");
+            append(id, ExpectedVersion.noStream(), events(1, 5));
+            AggregateId other = id("lazy-batch");
+            append(other, ExpectedVersion.noStream(), events(1, 2));
+            // when
+            List<StoredEvent> loaded = load(id);
+            List<StoredEvent> batched = store.loadBatch(List.of(id, other), 1, Long.MAX_VALUE).get(other).toList();
+            // then: served by Redis, envelopes read, no payload decoded yet
+            assertThat(count("hits")).isEqualTo(3);
+            assertThat(versions(loaded)).isEqualTo(range(1, 5));
+            assertThat(loaded).noneMatch(StoredEvent::isPayloadDecoded);
+            assertThat(batched).noneMatch(StoredEvent::isPayloadDecoded);
+            // when / then: asking decodes them, into what the warm tier holds
+            assertThat(loaded).isEqualTo(warmLoad(id));
+            assertThat(batched).isEqualTo(warmLoad(other));
+            assertThat(loaded).allMatch(StoredEvent::isPayloadDecoded);
+            assertThat(count("payload_fallbacks")).isZero();
+        }
+
+        @Test
+        void metadata_unicode_and_a_one_mebibyte_payload_round_trip_through_every_format_and_compression() {
+            for (HotTierFormat format : HotTierFormat.values()) {
+                for (HotTierCompression compression : List.of(HotTierCompression.none(), HotTierCompression.lz4(0),
+                        HotTierCompression.lz4(1024))) {
+                    String own = prefix() + ":lazy" + UUID.randomUUID().toString().substring(0, 6);
+                    RedisHotTier tier = target().tier(own).registry(ContractEvents.REGISTRY).format(format)
+                            .compression(compression).build();
+                    CountingEventStore warmStore = new CountingEventStore(
+                            InMemoryEventStore.create(ContractEvents.serializer()));
+                    try (TieredEventStore tiered = TieredEventStore.of(warmStore, tier)) {
+                        // given
+                        String what = format + ", " + compression;
+                        AggregateId id = id("formats");
+                        StringBuilder big = new StringBuilder(1 << 20);
+                        while (big.length() < 1 << 20) {
+                            big.append("line ").append(big.length()).append(": ünïcödé 🚀 \"quoted\" \\\n");
+                        }
+                        tiered.append(AppendRequest.of(id, "Thing", ExpectedVersion.noStream(),
+                                NewEvent.of(new Happened("nul \u0000 🚀 \"q\"", Long.MIN_VALUE)).withMetadata(
+                                        EventMetadata.empty().withCorrelationId("c-🧵").with("tenant", "ünï")),
+                                NewEvent.of(new ContractEvents.Blob(big.toString()))));
+                        // then: the members carry the format, and the large one is compressed when the tier compresses
+                        List<Tuple> members = redis().zrangeWithScores(
+                                tier.keyOf(id).getBytes(StandardCharsets.US_ASCII), 0, -1);
+                        assertThat(members).as(what).hasSize(2);
+                        byte[] large = members.get(1).getBinaryElement();
+                        assertThat(large[0] & 0x0F).as(what).isEqualTo(format.id());
+                        assertThat((large[0] & 0x10) != 0).as(what + ": compressed")
+                                .isEqualTo(compression instanceof HotTierCompression.Lz4);
+                        // when
+                        List<StoredEvent> loaded;
+                        try (EventStream s = tiered.load(id)) {
+                            loaded = s.toList();
+                        }
+                        // then
+                        assertThat(warmStore.loads.get()).as(what + ": warm reads").isZero();
+                        assertThat(loaded).as(what).noneMatch(StoredEvent::isPayloadDecoded);
+                        List<StoredEvent> expected;
+                        try (EventStream s = warmStore.delegate().load(id)) {
+                            expected = s.toList();
+                        }
+                        assertThat(loaded).as(what).isEqualTo(expected);
+                        assertThat(loaded.get(1).payloadAs(ContractEvents.Blob.class).data()).as(what)
+                                .hasSize(big.length());
+                    } finally {
+                        target().deleteKeys(own);
+                    }
+                }
+            }
+        }
+
+        @Test
+        void a_payload_that_does_not_decode_is_read_from_the_warm_tier_and_the_key_dropped() {
+            // given: three events in Redis, the second one's payload damaged inside a valid envelope
+            AggregateId id = id("damaged-payload");
+            append(id, ExpectedVersion.noStream(), events(1, 3));
+            Set<String> written = memberSet(id);
+            StoredEvent second = warmLoad(id).get(1);
+            replaceMember(id, 2, memberWithUndecodablePayload(second));
+            int warmLoads = warm.loads.get();
+            // when: the stream is loaded; every envelope is valid, so Redis serves it
+            List<StoredEvent> loaded = load(id);
+            // then
+            assertThat(versions(loaded)).isEqualTo(range(1, 3));
+            assertThat(count("hits", "operation", "load")).isEqualTo(1);
+            assertThat(count("misses")).isZero();
+            assertThat(warm.loads.get()).isEqualTo(warmLoads);
+            assertThat(redis().exists(key(id))).isTrue();
+            // when: the damaged payload is asked for
+            Object payload = loaded.get(1).payload();
+            // then: it is the warm tier's, read for that one event, and the key is dropped
+            assertThat(payload).isEqualTo(second.payload());
+            assertThat(warm.loads.get()).isEqualTo(warmLoads + 1);
+            assertThat(count("payload_fallbacks", "outcome", "served")).isEqualTo(1);
+            assertThat(count("drops", "reason", "anomaly")).isEqualTo(1);
+            assertThat(redis().exists(key(id))).isFalse();
+            assertThat(loaded).isEqualTo(warmLoad(id));
+            assertThat(loaded.get(1).payload()).isSameAs(payload);
+            assertThat(warm.loads.get()).as("decoded once").isEqualTo(warmLoads + 1);
+            // and the next load reads the warm tier and writes the stream back with the original bytes
+            assertLoadEqualsWarm(id);
+            assertThat(memberSet(id)).isEqualTo(written);
+        }
+
+        @Test
+        void a_payload_that_does_not_decode_in_a_batch_is_read_from_the_warm_tier_too() {
+            // given
+            AggregateId id = id("damaged-batch");
+            append(id, ExpectedVersion.noStream(), events(1, 2));
+            StoredEvent first = warmLoad(id).get(0);
+            replaceMember(id, 1, memberWithUndecodablePayload(first));
+            // when
+            List<StoredEvent> loaded = store.loadBatch(List.of(id), 1, Long.MAX_VALUE).get(id).toList();
+            // then
+            assertThat(count("hits", "operation", "load_batch")).isEqualTo(1);
+            assertThat(loaded.get(0).payload()).isEqualTo(first.payload());
+            assertThat(count("payload_fallbacks", "outcome", "served")).isEqualTo(1);
+            assertThat(redis().exists(key(id))).isFalse();
+            assertThat(loaded).isEqualTo(warmLoad(id));
+        }
+
+        @Test
+        void a_payload_that_does_not_decode_fails_naming_the_event_when_the_warm_tier_cannot_be_read() {
+            // given
+            AggregateId id = id("damaged-warm-down");
+            append(id, ExpectedVersion.noStream(), events(1, 2));
+            replaceMember(id, 2, memberWithUndecodablePayload(warmLoad(id).get(1)));
+            List<StoredEvent> loaded = load(id);
+            warm.afterLoad = () -> {
+                throw new EventStoreException("the warm store is down");
+            };
+            // when / then
+            assertThatThrownBy(loaded.get(1)::payload).isInstanceOf(SerializationException.class)
+                    .hasMessageContaining("'contract.happened.v1' (version 2 of stream '" + id.value() + "')")
+                    .hasMessageContaining("the warm store is down")
+                    .hasMessageContaining("Read the event again")
+                    .hasCauseInstanceOf(SerializationException.class);
+            assertThat(count("payload_fallbacks", "outcome", "failed")).isEqualTo(1);
+            assertThat(redis().exists(key(id))).isFalse();
+            // and once the warm tier answers, asking again succeeds
+            assertThat(loaded.get(1).payload()).isEqualTo(warmLoad(id).get(1).payload());
+            assertThat(count("payload_fallbacks", "outcome", "served")).isEqualTo(1);
+        }
+
+        @Test
+        void a_damaged_hot_copy_of_an_event_the_warm_tier_does_not_hold_is_never_passed_off_as_it() {
+            // given: version 2 in Redis claims another event id than the warm tier's version 2
+            AggregateId id = id("stranger");
+            append(id, ExpectedVersion.noStream(), events(1, 2));
+            StoredEvent second = warmLoad(id).get(1);
+            StoredEvent stranger = new StoredEvent(second.position(), UUID.randomUUID(), id, second.aggregateType(),
+                    second.eventType(), second.payload(), second.metadata(), 2, second.occurredAt());
+            replaceMember(id, 2, memberWithUndecodablePayload(stranger));
+            StoredEvent loaded = load(id).get(1);
+            // when / then: every access fails, naming the event and the fix
+            for (int i = 0; i < 2; i++) {
+                assertThatThrownBy(loaded::payload).isInstanceOf(SerializationException.class)
+                        .hasMessageContaining("'contract.happened.v1' (version 2 of stream '" + id.value() + "')")
+                        .hasMessageContaining("the warm tier holds event " + second.eventId())
+                        .hasMessageContaining("load the stream again");
+            }
+            assertThat(count("payload_fallbacks", "outcome", "failed")).isEqualTo(2);
+            assertThat(redis().exists(key(id))).isFalse();
+            // and loading again gives the warm tier's events
+            assertLoadEqualsWarm(id);
         }
     }
 }

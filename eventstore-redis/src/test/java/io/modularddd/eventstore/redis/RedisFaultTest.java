@@ -227,7 +227,7 @@ class RedisFaultTest {
                 }
                 assertThat(warm.stream().map(StoredEvent::eventId).collect(Collectors.toList()))
                         .isEqualTo(acked.get(id));
-                assertThat(load(store, id)).usingRecursiveFieldByFieldElementComparator().isEqualTo(warm);
+                assertThat(load(store, id)).isEqualTo(warm);
             }
             assertThat(meters.get(HotTierMetrics.PREFIX + "pending_drops").gauge().value()).isZero();
         } finally {
