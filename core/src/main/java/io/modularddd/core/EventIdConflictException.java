@@ -18,6 +18,7 @@ public class EventIdConflictException extends ModularDddException {
     private final UUID eventId;
     private final AggregateId storedIn;
     private final long storedVersion;
+    private final String detail;
 
     /**
      * Creates the exception.
@@ -34,6 +35,7 @@ public class EventIdConflictException extends ModularDddException {
         this.eventId = eventId;
         this.storedIn = storedIn;
         this.storedVersion = storedVersion;
+        this.detail = detail;
     }
 
     /**
@@ -61,5 +63,14 @@ public class EventIdConflictException extends ModularDddException {
      */
     public long storedVersion() {
         return storedVersion;
+    }
+
+    /**
+     * Returns why the request is not an idempotent repeat, as given when the exception was created.
+     *
+     * @return the detail, e.g. "the request would put it in stream 'b'"
+     */
+    public String detail() {
+        return detail;
     }
 }

@@ -136,9 +136,12 @@ final class GroupCommitter {
         try {
             flusher.flush(group, handOff);
         } catch (RuntimeException | Error e) {
+            // the flusher completes every unit it can; whatever it left open did not commit as far as anyone knows
             for (PendingAppend p : group) {
                 if (!p.completed()) {
-                    p.fail(new EventStoreException("The group commit failed unexpectedly: " + e, e));
+                    p.fail(() -> new EventStoreException("The group commit failed unexpectedly (" + e
+                            + "); nothing of this append is known to be stored. Repeat the same request: appends "
+                            + "are idempotent by event id.", e));
                 }
             }
             if (e instanceof Error) {
@@ -214,8 +217,8 @@ final class GroupCommitter {
         try {
             for (PendingAppend p : group) {
                 if (!p.completed()) {
-                    p.fail(new EventStoreException("The group commit ended without an outcome for this append; "
-                            + "nothing is known to be stored. Repeat the same request: appends are idempotent."));
+                    p.fail(() -> new EventStoreException("The group commit ended without an outcome for this "
+                            + "append; nothing is known to be stored. Repeat the same request: appends are idempotent."));
                 }
                 p.done = true;
                 if (p != self) {

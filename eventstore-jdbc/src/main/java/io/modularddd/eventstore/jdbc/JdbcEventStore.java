@@ -112,7 +112,6 @@ public final class JdbcEventStore implements EventStore {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcEventStore.class);
     private static final int MAX_IDS_PER_QUERY = 500;
     private static final int MAX_ROWS_PER_INSERT = 1_000;
-    private static final long MAX_CHARS_PER_INSERT = 4L * 1024 * 1024;
 
     private final DataSource dataSource;
     private final HikariDataSource ownedPool;
@@ -131,13 +130,17 @@ public final class JdbcEventStore implements EventStore {
     private final GroupCommitter committer;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong transactions = new AtomicLong();
+    private final AtomicLong attempts = new AtomicLong();
+    private final PacketLimit packetLimit;
     private final Counter committedMeter;
     private final Counter failedMeter;
     private final DistributionSummary groupSizeMeter;
     private volatile TransactionHook hook = TransactionHook.NONE;
 
     private JdbcEventStore(Builder b, DataSource dataSource, HikariDataSource ownedPool,
-                           HikariDataSource ownedWritePool, JdbcDialect dialect, String target) {
+                           HikariDataSource ownedWritePool, JdbcDialect dialect, PacketLimit packetLimit,
+                           String target) {
+        this.packetLimit = packetLimit;
         this.dataSource = dataSource;
         this.ownedPool = ownedPool;
         this.ownedWritePool = ownedWritePool;
@@ -299,15 +302,25 @@ public final class JdbcEventStore implements EventStore {
         String[] types = new String[n];
         String[] data = new String[n];
         String[] meta = new String[n];
-        long chars = 0;
+        long[] rowBytes = new long[n];
+        long fixedBytes = Utf8.length(r.aggregateId().value()) + Utf8.length(r.aggregateType())
+                + PacketLimit.ROW_OVERHEAD_BYTES;
+        long largest = 0;
+        long total = 0;
         for (int i = 0; i < n; i++) {
             NewEvent e = r.events().get(i);
             types[i] = serializer.typeName(e.payload());
-            data[i] = text(types[i], serializer.serialize(e.payload()));
-            meta[i] = e.metadata().isEmpty() ? null : text("metadata", serializer.serializeMetadata(e.metadata()));
-            chars += data[i].length() + (meta[i] == null ? 0 : meta[i].length()) + 256;
+            byte[] payload = serializer.serialize(e.payload());
+            data[i] = text(types[i], payload);
+            byte[] metadata = e.metadata().isEmpty() ? null : serializer.serializeMetadata(e.metadata());
+            meta[i] = metadata == null ? null : text("metadata", metadata);
+            rowBytes[i] = fixedBytes + Utf8.length(types[i]) + payload.length + (metadata == null ? 0 : metadata.length);
+            // refused here, on the caller's thread, before it joins a group whose other appends it would fail
+            packetLimit.check(r.aggregateId(), "events[" + i + "]", rowBytes[i]);
+            largest = Math.max(largest, rowBytes[i]);
+            total += rowBytes[i];
         }
-        return new PendingAppend.Encoded(r, types, data, meta, chars);
+        return new PendingAppend.Encoded(r, types, data, meta, rowBytes, largest, total);
     }
 
     private static String text(String typeName, byte[] bytes) {
@@ -321,7 +334,24 @@ public final class JdbcEventStore implements EventStore {
         }
     }
 
-    /** Commits one group; completes every member, never throws. Runs on the leader's thread. */
+    /**
+     * Commits one group and completes every member. Runs on the leader's thread. Never throws, except an
+     * {@link Error}, which it rethrows after every member got a failure.
+     *
+     * <p>How a failed transaction is answered depends on why it failed:
+     * <ul>
+     *   <li>the commit's outcome is unknown: every member gets {@link AppendOutcomeUnknownException};</li>
+     *   <li>an {@link Error}: every member fails (nothing was committed), then the error propagates;</li>
+     *   <li>the server refused a packet as too large: the members with a row that does not fit fail with
+     *       a typed error, the others are committed without them;</li>
+     *   <li>a unique key fired (a reused event id): the group runs again with the ids looked up;</li>
+     *   <li>a data error (the database refused a value): the members run one by one, so that only the
+     *       culprit fails;</li>
+     *   <li>anything else — a lost connection, a lock-wait or statement timeout, a deadlock, a missing
+     *       table — fails the whole group at once: running members one by one would only repeat the wait
+     *       once per member.</li>
+     * </ul>
+     */
     private void flush(List<PendingAppend> group, Runnable handOff) {
         TransactionFailure failure;
         try {
@@ -330,8 +360,15 @@ public final class JdbcEventStore implements EventStore {
         } catch (TransactionFailure f) {
             failure = f;
         }
-        if (failure.outcomeUnknown || failure.connectionLost) {
+        if (failure.fatal != null || failure.outcomeUnknown) {
             failAll(group, failure);
+            if (failure.fatal != null) {
+                throw failure.fatal;
+            }
+            return;
+        }
+        if (SqlErrors.isPacketTooLarge(failure.getCause())) {
+            retryWithoutOversized(group, handOff, failure);
             return;
         }
         if (!partitioned && SqlErrors.isIntegrityViolation(failure.getCause())) {
@@ -345,25 +382,81 @@ public final class JdbcEventStore implements EventStore {
                 again.addSuppressed(failure);
                 failure = again;
             }
-            if (failure.outcomeUnknown || failure.connectionLost) {
+            if (failure.fatal != null || failure.outcomeUnknown) {
                 failAll(group, failure);
+                if (failure.fatal != null) {
+                    throw failure.fatal;
+                }
                 return;
             }
         }
-        if (group.size() == 1) {
+        if (group.size() == 1 || !SqlErrors.isDataError(failure.getCause())) {
             failAll(group, failure);
             return;
         }
-        // a statement failed for another reason (e.g. the database refused one row): isolate the culprit so
-        // a bad request never fails the others in its group
-        LOG.debug("group of {} appends failed ({}); committing them one by one", group.size(),
+        // the database refused a value of one row (e.g. invalid JSON): isolate the culprit so a bad request
+        // never fails the others in its group
+        LOG.debug("group of {} appends failed on a data error ({}); committing them one by one", group.size(),
                 failure.getCause().toString());
+        isolate(group, handOff);
+    }
+
+    /** Runs each member in a transaction of its own, so that only members that fail by themselves fail. */
+    private void isolate(List<PendingAppend> group, Runnable handOff) {
         resetAll(group);
         for (PendingAppend p : group) {
             try {
                 runTransaction(List.of(p), true, handOff);
             } catch (TransactionFailure f) {
+                if (f.fatal == null && !f.outcomeUnknown && SqlErrors.isPacketTooLarge(f.getCause())) {
+                    packetLimit.relearn(dataSource);
+                    failTooLarge(p);
+                    continue;
+                }
                 failAll(List.of(p), f);
+                if (f.fatal != null) {
+                    // the members not run yet get their failure from the group committer
+                    throw f.fatal;
+                }
+            }
+        }
+    }
+
+    /**
+     * The server refused a packet as larger than {@code max_allowed_packet} (and closed the connection):
+     * learn its limit again, fail the members with a row that does not fit, and commit the others.
+     */
+    private void retryWithoutOversized(List<PendingAppend> group, Runnable handOff, TransactionFailure failure) {
+        packetLimit.relearn(dataSource);
+        List<PendingAppend> rest = new ArrayList<>(group.size());
+        for (PendingAppend p : group) {
+            if (!p.failed() && !packetLimit.fits(p.largestRowBytes())) {
+                failTooLarge(p);
+            } else {
+                rest.add(p);
+            }
+        }
+        LOG.warn("the database refused a packet as too large ({}); {} of {} appends failed for it, the others are "
+                + "retried", packetLimit, group.size() - rest.size(), group.size());
+        if (rest.size() == group.size()) {
+            // no single row is over the limit learned now: find the culprit by running the members alone
+            isolate(rest, handOff);
+        } else if (!rest.isEmpty()) {
+            resetAll(rest);
+            flush(rest, handOff);
+        }
+    }
+
+    private void failTooLarge(PendingAppend p) {
+        for (PendingAppend.Encoded e : p.requests) {
+            for (int i = 0; i < e.rowBytes().length; i++) {
+                if (!packetLimit.fits(e.rowBytes()[i]) || e.rowBytes()[i] == p.largestRowBytes()) {
+                    long bytes = e.rowBytes()[i];
+                    AggregateId stream = e.request().aggregateId();
+                    String argument = "events[" + i + "]";
+                    p.fail(() -> packetLimit.tooLarge(stream, argument, bytes, true));
+                    return;
+                }
             }
         }
     }
@@ -379,18 +472,19 @@ public final class JdbcEventStore implements EventStore {
             failedMeter.increment();
         }
         for (PendingAppend p : group) {
-            if (p.completed()) {
+            if (p.failed()) {
                 continue; // failed its own checks: that answer stands, nothing of it was ever written
             }
             List<UUID> ids = p.eventIds();
             AggregateId stream = p.requests.get(0).request().aggregateId();
+            Throwable cause = f.getCause();
             if (f.outcomeUnknown) {
                 LOG.warn("append to stream '{}' has an unknown outcome: the connection failed during commit ({})",
-                        stream.value(), f.getCause().toString());
-                p.fail(new AppendOutcomeUnknownException(stream, ids, SqlErrors.driverCause(f.getCause())));
+                        stream.value(), cause.toString());
+                p.fail(() -> new AppendOutcomeUnknownException(stream, ids, SqlErrors.driverCause(cause)));
             } else {
-                p.fail(SqlErrors.failure("appending to stream '" + stream.value() + "' (" + ids.size()
-                        + " event(s); the transaction was rolled back, nothing was stored)", target, f.getCause()));
+                p.fail(() -> SqlErrors.failure("appending to stream '" + stream.value() + "' (" + ids.size()
+                        + " event(s); the transaction was rolled back, nothing was stored)", target, cause));
             }
         }
     }
@@ -399,24 +493,30 @@ public final class JdbcEventStore implements EventStore {
     private static final class TransactionFailure extends Exception {
         private static final long serialVersionUID = 1L;
         final boolean outcomeUnknown;
-        final boolean connectionLost;
+        /** The {@link Error} that ended the transaction, to be rethrown once every member has its failure. */
+        final transient Error fatal;
 
         TransactionFailure(Throwable cause, boolean outcomeUnknown) {
             super(cause);
             this.outcomeUnknown = outcomeUnknown;
-            this.connectionLost = SqlErrors.isConnectionFailure(cause);
+            this.fatal = cause instanceof Error e ? e : null;
         }
     }
 
-    /** A row to insert. */
+    /** A row to insert; {@code bytes} is its UTF-8 size. */
     private record Row(long position, UUID eventId, String aggregateId, String aggregateType, String eventType,
-                       String data, String metadata, long version, NewEvent event) {
+                       String data, String metadata, long version, NewEvent event, long bytes) {
     }
 
     /**
      * Runs one append transaction for a group: lock the head row, read the log's last position and the
      * streams' versions, check and place every unit, insert the rows as one batch, commit — four round
      * trips whatever the group's size.
+     *
+     * <p>Units are only <em>planned</em> to succeed until {@code COMMIT} returns; then their results are
+     * published. Whatever is thrown before that — an {@code SQLException}, a {@code RuntimeException}
+     * or an {@link Error} — rolls the transaction back, and closes the connection or evicts it from the
+     * store's pool (it may hold the head-row lock or be in any state), so no later append waits on it.
      *
      * @param group          the units, in queue order
      * @param checkEventIds  whether to look the event ids up before inserting. Without it the unique key on
@@ -428,10 +528,11 @@ public final class JdbcEventStore implements EventStore {
      */
     private void runTransaction(List<PendingAppend> group, boolean checkEventIds, Runnable handOff)
             throws TransactionFailure {
+        attempts.incrementAndGet();
         Connection c;
         try {
             c = writeDataSource.getConnection();
-        } catch (SQLException | RuntimeException e) {
+        } catch (Throwable e) {
             throw new TransactionFailure(e, false);
         }
         boolean committing = false;
@@ -467,18 +568,14 @@ public final class JdbcEventStore implements EventStore {
             handOff.run();
             committing = true;
             c.commit();
-        } catch (SQLException | RuntimeException e) {
+        } catch (Throwable e) {
             boolean unknown = committing && !SqlErrors.isKnownRollback(e);
-            if (!committing) {
-                rollbackQuietly(c);
-            }
-            clearTentativeResults(group);
-            if (ownedWritePool != null && SqlErrors.isConnectionFailure(e)) {
-                ownedWritePool.evictConnection(c); // never hand a dead connection to the next caller
-            } else {
-                closeQuietly(c, restoreAutoCommit, restoreIsolation);
-            }
+            discard(c, !committing, e instanceof Error || SqlErrors.isConnectionFailure(e), restoreAutoCommit,
+                    restoreIsolation);
             throw new TransactionFailure(e, unknown);
+        }
+        for (PendingAppend p : group) {
+            p.commitPlanned();
         }
         closeQuietly(c, restoreAutoCommit, restoreIsolation);
         transactions.incrementAndGet();
@@ -488,11 +585,26 @@ public final class JdbcEventStore implements EventStore {
         }
     }
 
-    /** Drops the successful outcomes planned for a transaction that did not commit; conflicts stand. */
-    private static void clearTentativeResults(List<PendingAppend> group) {
-        for (PendingAppend p : group) {
-            if (p.completed() && !p.failed()) {
-                p.reset();
+    /**
+     * Gets rid of the connection of a transaction that failed: rolls it back (unless the failure came from
+     * {@code COMMIT}), then evicts it from the store's own pool when it may be broken, else returns it.
+     * Nothing thrown here escapes: the transaction's own failure is what the caller must see.
+     */
+    private void discard(Connection c, boolean rollback, boolean broken, boolean restoreAutoCommit,
+                         int restoreIsolation) {
+        try {
+            if (rollback) {
+                rollbackQuietly(c);
+            }
+        } finally {
+            if (broken && ownedWritePool != null) {
+                try {
+                    ownedWritePool.evictConnection(c); // never hand a dead or dubious connection to the next caller
+                } catch (Throwable t) {
+                    LOG.debug("evicting a connection failed: {}", t.toString());
+                }
+            } else {
+                closeQuietly(c, restoreAutoCommit, restoreIsolation);
             }
         }
     }
@@ -561,17 +673,31 @@ public final class JdbcEventStore implements EventStore {
                     stored.putAll(storedRefs(ctx, p.eventIds()));
                     unit = planUnit(p, versions, stored, next);
                 }
-            } catch (ConcurrencyConflictException | EventIdConflictException conflict) {
-                p.fail(conflict);
+            } catch (ConcurrencyConflictException conflict) {
+                p.fail(() -> onCallersThread(new ConcurrencyConflictException(conflict.aggregateId(),
+                        conflict.expected(), conflict.actualVersion()), conflict));
+                continue;
+            } catch (EventIdConflictException conflict) {
+                p.fail(() -> onCallersThread(new EventIdConflictException(conflict.eventId(), conflict.storedIn(),
+                        conflict.storedVersion(), conflict.detail()), conflict));
                 continue;
             }
             versions.putAll(unit.versions());
             stored.putAll(unit.refs());
             rows.addAll(unit.rows());
             next += unit.rows().size();
-            p.succeed(unit.results());
+            p.plan(unit.results());
         }
         return rows;
+    }
+
+    /**
+     * A conflict found by the leader, made again on the thread of the caller it belongs to, so its stack
+     * trace shows that caller; the leader's instance, which shows where the check ran, is its cause.
+     */
+    private static <E extends RuntimeException> E onCallersThread(E copy, RuntimeException leaders) {
+        copy.initCause(leaders);
+        return copy;
     }
 
     /** What one unit would write: its rows, the streams' new versions, its results. */
@@ -616,7 +742,7 @@ public final class JdbcEventStore implements EventStore {
                 NewEvent ev = r.events().get(i);
                 long version = current + 1 + i;
                 unitRows.add(new Row(position, ev.eventId(), r.aggregateId().value(), r.aggregateType(),
-                        e.eventTypes()[i], e.data()[i], e.metadata()[i], version, ev));
+                        e.eventTypes()[i], e.data()[i], e.metadata()[i], version, ev, e.rowBytes()[i]));
                 unitRefs.put(ev.eventId(), new Idempotency.StoredRef(ev.eventId(), r.aggregateId(), version, position));
                 position++;
             }
@@ -644,16 +770,17 @@ public final class JdbcEventStore implements EventStore {
 
     /**
      * Inserts the rows with the one-row statement executed as JDBC batches, each kept under
-     * {@value #MAX_ROWS_PER_INSERT} rows and about {@value #MAX_CHARS_PER_INSERT} characters so a batch
-     * fits MySQL's default {@code max_allowed_packet}.
+     * {@value #MAX_ROWS_PER_INSERT} rows and {@link PacketLimit#batchBudgetBytes()} bytes, so a batch
+     * fits the server's {@code max_allowed_packet}.
      */
     private void insert(Connection c, List<Row> rows) throws SQLException {
+        long budget = packetLimit.batchBudgetBytes();
         try (PreparedStatement ps = c.prepareStatement(appendSql.insert())) {
             int i = 0;
             while (i < rows.size()) {
-                long chars = 0;
+                long bytes = 0;
                 int n = 0;
-                while (i < rows.size() && n < MAX_ROWS_PER_INSERT && (n == 0 || chars < MAX_CHARS_PER_INSERT)) {
+                while (i < rows.size() && n < MAX_ROWS_PER_INSERT && (n == 0 || bytes + rows.get(i).bytes() <= budget)) {
                     Row r = rows.get(i);
                     ps.setLong(1, r.position());
                     table.bindEventId(ps, 2, r.eventId());
@@ -665,7 +792,7 @@ public final class JdbcEventStore implements EventStore {
                     ps.setLong(8, r.version());
                     EventTable.bindOccurredAt(ps, 9, r.event().occurredAt());
                     ps.addBatch();
-                    chars += r.data().length() + (r.metadata() == null ? 0 : r.metadata().length()) + 256;
+                    bytes += r.bytes();
                     n++;
                     i++;
                 }
@@ -842,6 +969,15 @@ public final class JdbcEventStore implements EventStore {
     /** Number of append transactions committed so far. */
     long committedTransactions() {
         return transactions.get();
+    }
+
+    /** Number of append transactions begun so far, committed or not. */
+    long attemptedTransactions() {
+        return attempts.get();
+    }
+
+    PacketLimit packetLimit() {
+        return packetLimit;
     }
 
     void hook(TransactionHook value) {
@@ -1174,19 +1310,22 @@ public final class JdbcEventStore implements EventStore {
             }
             try {
                 JdbcDialect d = dialect;
-                if (d == null) {
-                    try (Connection c = ds.getConnection()) {
+                PacketLimit packetLimit;
+                try (Connection c = ds.getConnection()) {
+                    if (d == null) {
                         d = JdbcDialect.detect(c);
-                    } catch (SQLException e) {
-                        throw SqlErrors.failure("detecting the database dialect", target, e);
                     }
+                    packetLimit = PacketLimit.learn(d, c, target);
+                } catch (SQLException e) {
+                    throw SqlErrors.failure(dialect == null ? "detecting the database dialect"
+                            : "reading the server's max_allowed_packet", target, e);
                 }
                 if (partitioned && !d.supportsPartitionedLayout()) {
                     throw new IllegalStateException("partitioned(true) needs MySQL or MariaDB but the database is "
                             + d);
                 }
-                JdbcEventStore store = new JdbcEventStore(this, ds, pool, writePool, d, target);
-                LOG.info("JdbcEventStore ready: dialect {}, table {}, {}", d, tableName, target);
+                JdbcEventStore store = new JdbcEventStore(this, ds, pool, writePool, d, packetLimit, target);
+                LOG.info("JdbcEventStore ready: dialect {}, table {}, {}, {}", d, tableName, target, packetLimit);
                 return store;
             } catch (RuntimeException e) {
                 if (pool != null) {

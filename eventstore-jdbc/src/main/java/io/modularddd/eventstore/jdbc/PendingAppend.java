@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.locks.Condition;
+import java.util.function.Supplier;
 
 /**
  * One caller's unit of work waiting for group commit: the requests of one {@code append} (one
@@ -15,11 +16,26 @@ import java.util.concurrent.locks.Condition;
  *
  * <p>The fields below {@code wakeUp} are guarded by the {@link GroupCommitter}'s lock, except the
  * outcome, which only the leader writes before it publishes {@code done} under that lock.
+ *
+ * <p>A unit's success is only ever <em>planned</em> while its transaction runs ({@link #plan}) and
+ * becomes its outcome when that transaction has committed ({@link #commitPlanned()}): whatever is
+ * thrown before the commit returns — an {@code SQLException}, or an {@link Error} — leaves the unit
+ * without an outcome, and the group committer then fails it. No unit is ever told it succeeded for
+ * rows that were not committed.
+ *
+ * <p>A failure is kept as a factory and built on the thread that receives it, so every caller gets
+ * its own exception object whose stack trace shows its own call site, not the leader's.
  */
 final class PendingAppend {
 
-    /** A request with its events serialized to JSON text. */
-    record Encoded(AppendRequest request, String[] eventTypes, String[] data, String[] metadata, long chars) {
+    /**
+     * A request with its events serialized to JSON text.
+     *
+     * @param largestRowBytes the UTF-8 size of the request's largest row (payload, metadata, ids and types)
+     * @param bytes           the UTF-8 size of all its rows
+     */
+    record Encoded(AppendRequest request, String[] eventTypes, String[] data, String[] metadata, long[] rowBytes,
+                   long largestRowBytes, long bytes) {
     }
 
     final List<Encoded> requests;
@@ -30,8 +46,9 @@ final class PendingAppend {
     boolean done;
     boolean promoted;
 
+    private List<AppendResult> planned;
     private List<AppendResult> results;
-    private RuntimeException failure;
+    private Supplier<? extends RuntimeException> failure;
 
     PendingAppend(List<Encoded> requests, boolean batch) {
         this.requests = requests;
@@ -63,14 +80,37 @@ final class PendingAppend {
         return ids;
     }
 
-    void succeed(List<AppendResult> value) {
-        this.results = value;
-        this.failure = null;
+    /** The largest row of the unit, in UTF-8 bytes. */
+    long largestRowBytes() {
+        long max = 0;
+        for (Encoded e : requests) {
+            max = Math.max(max, e.largestRowBytes());
+        }
+        return max;
     }
 
-    void fail(RuntimeException value) {
+    /** Records the results the unit gets if its transaction commits. */
+    void plan(List<AppendResult> value) {
+        this.planned = value;
+    }
+
+    /** Makes the planned results the outcome: called once the unit's transaction has committed. */
+    void commitPlanned() {
+        if (planned != null && failure == null) {
+            results = planned;
+        }
+        planned = null;
+    }
+
+    /**
+     * Fails the unit. The exception is created by {@code value} on the thread that reads the outcome.
+     *
+     * @param value makes the exception; called once, by the caller of {@link #outcome()}
+     */
+    void fail(Supplier<? extends RuntimeException> value) {
         this.failure = value;
         this.results = null;
+        this.planned = null;
     }
 
     boolean completed() {
@@ -81,15 +121,17 @@ final class PendingAppend {
         return failure != null;
     }
 
+    /** Forgets planned results and failures, for a new attempt of the unit. */
     void reset() {
+        planned = null;
         results = null;
         failure = null;
     }
 
-    /** Returns the results or throws the failure. */
+    /** Returns the results or throws the failure, created on the calling thread. */
     List<AppendResult> outcome() {
         if (failure != null) {
-            throw failure;
+            throw failure.get();
         }
         return results;
     }

@@ -20,6 +20,12 @@ final class SqlErrors {
 
     private static final Set<String> CONNECTION_STATES = Set.of("57P01", "57P02", "57P03", "70100");
     private static final Set<String> MISSING_TABLE_STATES = Set.of("42S02", "42P01", "42S04");
+    private static final int ER_NET_PACKET_TOO_LARGE = 1153;
+    /**
+     * MySQL/MariaDB data errors some versions report under SQLState HY000: bad value for a column (1264,
+     * 1265, 1292, 1366), data too long (1406), invalid JSON (3140), a failed CHECK constraint (4025).
+     */
+    private static final Set<Integer> MYSQL_DATA_ERRORS = Set.of(1264, 1265, 1292, 1366, 1406, 3140, 4025);
 
     private SqlErrors() {
     }
@@ -64,6 +70,42 @@ final class SqlErrors {
     static boolean isIntegrityViolation(Throwable t) {
         SQLException sql = sqlCause(t);
         return sql != null && sql.getSQLState() != null && sql.getSQLState().startsWith("23");
+    }
+
+    /**
+     * Tells whether the database refused a value of a row: SQLState class 22 (data exception) or 23
+     * (integrity constraint, e.g. MariaDB's {@code JSON_VALID} check, 4025), or one of MySQL's and
+     * MariaDB's data errors reported under another state. Such a failure belongs to one row, so a group
+     * that hits it is worth running member by member; a timeout, a deadlock or a lost connection is not.
+     */
+    static boolean isDataError(Throwable t) {
+        if (isPacketTooLarge(t) || isConnectionFailure(t)) {
+            return false;
+        }
+        SQLException sql = sqlCause(t);
+        if (sql == null) {
+            return false;
+        }
+        String state = sql.getSQLState();
+        return (state != null && (state.startsWith("22") || state.startsWith("23")))
+                || MYSQL_DATA_ERRORS.contains(sql.getErrorCode());
+    }
+
+    /**
+     * Tells whether MySQL or MariaDB refused a packet larger than {@code max_allowed_packet} (error 1153,
+     * after which the server closes the connection).
+     */
+    static boolean isPacketTooLarge(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SQLException sql && (sql.getErrorCode() == ER_NET_PACKET_TOO_LARGE
+                    || (sql.getMessage() != null && sql.getMessage().contains("max_allowed_packet")))) {
+                return true;
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return false;
     }
 
     /**
