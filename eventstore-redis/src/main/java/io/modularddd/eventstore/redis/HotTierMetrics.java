@@ -21,10 +21,12 @@ import java.util.function.Supplier;
  *   <li>{@code modularddd.hot_tier.writes{outcome}} — post-commit writes ({@code written},
  *       {@code skipped} while Redis is unavailable).</li>
  *   <li>{@code modularddd.hot_tier.write_failures{operation}} — failed Redis writes
- *       ({@code append}, {@code backfill}, {@code drop}, {@code encode}).</li>
+ *       ({@code append}, {@code backfill}, {@code drop}).</li>
+ *   <li>{@code modularddd.hot_tier.encode_failures{operation}} — writes given up because an event could
+ *       not be encoded for Redis ({@code append}, {@code backfill}); no Redis failure, so no back-off.</li>
  *   <li>{@code modularddd.hot_tier.drops{reason}} — stream keys dropped ({@code conflict},
- *       {@code write_failure}, {@code anomaly}, {@code outcome_unknown}, {@code invalidate},
- *       {@code deferred}, {@code purge}).</li>
+ *       {@code write_failure}, {@code unencodable}, {@code anomaly}, {@code outcome_unknown},
+ *       {@code invalidate}, {@code deferred}, {@code purge}).</li>
  *   <li>{@code modularddd.hot_tier.backfills{outcome}} — backfills ({@code written},
  *       {@code epoch_changed}, {@code would_create_tail}, {@code aborted}, {@code skipped}).</li>
  *   <li>{@code modularddd.hot_tier.payload_fallbacks{outcome}} — lazily decoded payloads whose Redis copy
@@ -69,6 +71,10 @@ final class HotTierMetrics {
 
     void writeFailure(String operation) {
         count("write_failures", "operation", operation);
+    }
+
+    void encodeFailure(String operation) {
+        count("encode_failures", "operation", operation);
     }
 
     void drop(String reason) {

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.ClientSetInfoConfig;
@@ -80,6 +81,8 @@ public final class RedisHotTier implements AutoCloseable {
     static final int MAX_PENDING_DROPS = 100_000;
     /** Deferred drops done by one caller, in one pipeline. */
     static final int REPAIR_BATCH = 1_000;
+    /** Event types whose first encoding failure is logged at WARN; bounds the set that remembers them. */
+    private static final int MAX_UNENCODABLE_TYPES_WARNED = 1_000;
 
     private final boolean enabled;
     private final List<RedisEndpoint> endpoints;
@@ -97,6 +100,8 @@ public final class RedisHotTier implements AutoCloseable {
     private final HotTierMetrics metrics;
     private final RedisOps ops;
     private final String secret;
+    /** Event types that failed to encode, already logged at WARN. */
+    private final Set<String> unencodableTypes = ConcurrentHashMap.newKeySet();
 
     private RedisHotTier(Builder b) {
         this.enabled = b.enabled;
@@ -355,15 +360,10 @@ public final class RedisHotTier implements AutoCloseable {
             metrics.write("skipped");
             return;
         }
-        Map<byte[], Double> members;
-        try {
-            members = encode(request, result);
-        } catch (RuntimeException e) {
-            metrics.writeFailure("encode");
-            LOG.warn("Redis hot tier: could not encode {} event(s) of stream '{}' ({}); the append is committed "
-                    + "in the warm tier, the stream's hot key is dropped", request.size(),
-                    request.aggregateId().value(), describe(e));
-            dropOrPend(key, "write_failure");
+        Map<byte[], Double> members = encode(request, result);
+        if (members == null) {
+            // its events cannot be in Redis now, so the key must go, or Redis would end below the head
+            dropOrPend(key, "unencodable");
             return;
         }
         try {
@@ -387,17 +387,74 @@ public final class RedisHotTier implements AutoCloseable {
         }
     }
 
+    /**
+     * Encodes the events of a committed append, outside any Redis call: a failure here is about one
+     * event, never about Redis.
+     *
+     * @return the members, or null when an event could not be encoded (counted and logged)
+     */
     private Map<byte[], Double> encode(AppendRequest request, AppendResult result) {
         Map<byte[], Double> members = new HashMap<>(request.size() * 2);
         for (int i = 0; i < request.size(); i++) {
             NewEvent e = request.events().get(i);
             long version = result.firstVersion() + i;
-            byte[] member = codec.encode(result.firstPosition() + i, e.eventId(), request.aggregateType(),
-                    codec.registry().typeNameOf(e.payload().getClass()), e.payload(), e.metadata(), version,
-                    e.occurredAt());
-            members.put(member, (double) version);
+            String type = e.payload().getClass().getName();
+            try {
+                type = codec.registry().typeNameOf(e.payload().getClass());
+                byte[] member = codec.encode(result.firstPosition() + i, e.eventId(), request.aggregateType(), type,
+                        e.payload(), e.metadata(), version, e.occurredAt());
+                members.put(member, (double) version);
+            } catch (RuntimeException x) {
+                encodeFailed("append", request.aggregateId(), type, version, x);
+                return null;
+            }
         }
         return members;
+    }
+
+    /**
+     * Encodes events read from the warm tier for a backfill, outside any Redis call.
+     *
+     * @return the members, or null when an event could not be encoded (counted and logged)
+     */
+    private Map<byte[], Double> encode(List<StoredEvent> events) {
+        Map<byte[], Double> members = new HashMap<>(events.size() * 2);
+        for (StoredEvent e : events) {
+            try {
+                members.put(codec.encode(e), (double) e.version());
+            } catch (RuntimeException x) {
+                encodeFailed("backfill", e.aggregateId(), e.eventType(), e.version(), x);
+                return null;
+            }
+        }
+        return members;
+    }
+
+    /**
+     * Counts and logs an event that could not be encoded (a payload needing a Jackson module the tier
+     * was not given, an unregistered type...). It concerns that event's stream only: Redis was not
+     * asked, so there is no back-off, no "unavailable" log and no clearing of connections. The first
+     * failure of each event type is a WARN naming the fix; later ones are DEBUG (the meter counts
+     * them all), so a stream read often cannot flood the log.
+     */
+    private void encodeFailed(String operation, AggregateId stream, String eventType, long version,
+                              RuntimeException e) {
+        metrics.encodeFailure(operation);
+        String consequence = operation.equals("append")
+                ? "the append is committed in the warm tier and the stream's hot key is dropped"
+                : "the stream is not backfilled (the read got the warm tier's events)";
+        boolean first = unencodableTypes.size() < MAX_UNENCODABLE_TYPES_WARNED && unencodableTypes.add(eventType);
+        if (first) {
+            LOG.warn("Redis hot tier (prefix '{}'): could not encode event '{}' (version {} of stream '{}') for "
+                    + "Redis ({}). This is no Redis failure: {}; streams holding such events are not cached but "
+                    + "read from the warm tier. Give the hot tier the Jackson modules of your event types "
+                    + "(RedisHotTier.builder().jacksonModules(...)). Further encoding failures of this type are "
+                    + "logged at DEBUG and counted in {}encode_failures", keys.prefix(), eventType, version,
+                    stream.value(), describe(e), consequence, HotTierMetrics.PREFIX);
+        } else {
+            LOG.debug("Redis hot tier (prefix '{}'): could not encode event '{}' (version {} of stream '{}') for "
+                    + "Redis ({}); {}", keys.prefix(), eventType, version, stream.value(), describe(e), consequence);
+        }
     }
 
     /** Drops a key now when Redis is usable, else remembers it; never throws. */
@@ -448,11 +505,12 @@ public final class RedisHotTier implements AutoCloseable {
             metrics.backfill("skipped");
             return;
         }
+        // encoded before Redis is touched: a failure to encode is no Redis failure (it must not back off)
+        Map<byte[], Double> members = encode(events);
+        if (members == null) {
+            return; // nothing was written, so Redis holds nothing that needs dropping
+        }
         try {
-            Map<byte[], Double> members = new HashMap<>(events.size() * 2);
-            for (StoredEvent e : events) {
-                members.put(codec.encode(e), (double) e.version());
-            }
             RedisOps.BackfillOutcome outcome = ops.backfill(key, epoch, events.get(events.size() - 1).version(),
                     reachedHead, members, ttlMillis);
             metrics.backfill(outcome.name().toLowerCase(java.util.Locale.ROOT));
@@ -730,7 +788,8 @@ public final class RedisHotTier implements AutoCloseable {
          * Registers Jackson modules on the hot tier's payload mappers — the modules your
          * {@code JacksonEventSerializer}'s mapper has for your event types (custom value types, Kotlin,
          * parameter names...). Without them, an event the warm tier stores but the hot tier cannot encode
-         * is still appended, but its stream is never cached (counted as a write failure).
+         * is still appended, but its stream is never cached (counted in
+         * {@code modularddd.hot_tier.encode_failures}; no Redis failure, so the tier does not back off).
          *
          * @param modules the modules, in registration order
          * @return this builder

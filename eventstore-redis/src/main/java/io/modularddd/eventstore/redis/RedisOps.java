@@ -29,9 +29,9 @@ import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
  * Every Redis command the hot tier sends, for a standalone server ({@link RedisClient}) or a cluster
- * ({@link RedisClusterClient}) alike. No Lua, no KEYS, no FLUSHDB/FLUSHALL: only ZADD, ZRANGE (BYSCORE),
- * ZRANGE, PEXPIRE, GET, SET, DEL, WATCH/UNWATCH, MULTI/EXEC and SCAN/UNLINK, so it works on a server
- * whose dangerous commands are renamed away.
+ * ({@link RedisClusterClient}) alike. No Lua, no KEYS, no FLUSHDB/FLUSHALL: only ZADD, ZREMRANGEBYSCORE,
+ * ZRANGE (BYSCORE), ZRANGE, PEXPIRE, GET, SET, DEL, WATCH/UNWATCH, MULTI/EXEC and SCAN/UNLINK, so it works
+ * on a server whose dangerous commands are renamed away.
  *
  * <h2>Per-stream transactions</h2>
  * Writes to one stream run as one pipelined {@code MULTI ... EXEC} on a connection to the node that
@@ -123,7 +123,11 @@ final class RedisOps implements AutoCloseable {
         return members;
     }
 
-    /** Adds members and refreshes the TTL: one pipelined MULTI/EXEC. */
+    /**
+     * Writes members, replacing whatever the set held at their versions, and refreshes the TTL: one
+     * pipelined MULTI/EXEC. The members must cover one run of versions without a hole (an append's or a
+     * warm read's): everything scored from the lowest to the highest of them is removed first.
+     */
     void write(StreamKey key, Map<byte[], Double> members, long ttlMillis) {
         try {
             writeOnce(key, members, ttlMillis);
@@ -136,7 +140,7 @@ final class RedisOps implements AutoCloseable {
     private void writeOnce(StreamKey key, Map<byte[], Double> members, long ttlMillis) {
         try (Pipeline p = dedicated(key)) {
             p.sendCommand(new CommandArguments(Protocol.Command.MULTI));
-            p.zadd(key.setBytes(), members);
+            replace(p, key, members);
             p.pexpire(key.setBytes(), ttlMillis);
             Response<Object> exec = p.sendCommand(new CommandArguments(Protocol.Command.EXEC));
             p.sync();
@@ -236,7 +240,7 @@ final class RedisOps implements AutoCloseable {
                 return refused;
             }
             p.sendCommand(new CommandArguments(Protocol.Command.MULTI));
-            p.zadd(key.setBytes(), members);
+            replace(p, key, members);
             p.pexpire(key.setBytes(), ttlMillis);
             Response<Object> exec = p.sendCommand(new CommandArguments(Protocol.Command.EXEC));
             p.sync();
@@ -259,6 +263,28 @@ final class RedisOps implements AutoCloseable {
         } finally {
             connection.close();
         }
+    }
+
+    /**
+     * Queues, inside a MULTI, {@code ZREMRANGEBYSCORE} over the members' versions and then their
+     * {@code ZADD}: after the EXEC each of these versions has exactly one member, the one written here.
+     *
+     * <p>Why: a version of a committed stream never changes, so it identifies its event; but one event
+     * can encode to different bytes (a {@code HashSet}'s order depends on the set's history, a
+     * {@code HashSet} of enums on identity hash codes, which differ between processes), and a plain ZADD
+     * of the other bytes would add a second member at that version, which readers take for an anomaly
+     * and drop the key again and again. Replacing by version keeps one member per version whoever
+     * writes, whatever the bytes (see "One event, one member" in {@code docs/redis-hot-tier.md}).
+     */
+    private static void replace(Pipeline p, StreamKey key, Map<byte[], Double> members) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (double version : members.values()) {
+            min = Math.min(min, version);
+            max = Math.max(max, version);
+        }
+        p.zremrangeByScore(key.setBytes(), min, max);
+        p.zadd(key.setBytes(), members);
     }
 
     /**

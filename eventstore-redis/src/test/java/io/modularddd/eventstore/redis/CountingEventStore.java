@@ -1,6 +1,8 @@
 package io.modularddd.eventstore.redis;
 
 import io.modularddd.core.AggregateId;
+import io.modularddd.core.AppendRequest;
+import io.modularddd.core.AppendResult;
 import io.modularddd.core.EventStore;
 import io.modularddd.core.EventStream;
 import io.modularddd.core.ForwardingEventStore;
@@ -23,6 +25,8 @@ final class CountingEventStore extends ForwardingEventStore {
     final AtomicInteger loadBatches = new AtomicInteger();
     final List<List<AggregateId>> loadBatchIds = Collections.synchronizedList(new ArrayList<>());
     volatile Runnable afterLoad;
+    /** A one-shot hook run right after an append committed, before it returns (before the hot tier writes it). */
+    volatile Runnable afterAppend;
 
     CountingEventStore(EventStore delegate) {
         super(delegate);
@@ -48,6 +52,17 @@ final class CountingEventStore extends ForwardingEventStore {
         }
         hook.run();
         return EventStream.of(events);
+    }
+
+    @Override
+    public AppendResult append(AppendRequest request) {
+        AppendResult result = super.append(request);
+        Runnable hook = afterAppend;
+        if (hook != null) {
+            afterAppend = null;
+            hook.run();
+        }
+        return result;
     }
 
     @Override

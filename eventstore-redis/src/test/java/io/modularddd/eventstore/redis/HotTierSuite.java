@@ -18,6 +18,7 @@ import io.modularddd.core.NewEvent;
 import io.modularddd.core.SerializationException;
 import io.modularddd.core.StoredEvent;
 import io.modularddd.core.serialization.EventTypeRegistry;
+import io.modularddd.core.serialization.JacksonEventSerializer;
 import io.modularddd.testkit.ContractEvents;
 import io.modularddd.testkit.ContractEvents.Happened;
 import java.nio.charset.StandardCharsets;
@@ -682,6 +683,277 @@ abstract class HotTierSuite {
             assertThat(versions(streams.get(small).toList())).isEqualTo(range(1, 3));
             assertThat(warm.loadBatches.get()).isZero();
             assertThat(warm.loads.get()).isZero();
+        }
+    }
+
+    // ------------------------------------------------------------------ event types of the tests below
+
+    /**
+     * A payload whose JSON is not deterministic: a {@code HashSet} iterates in an order that depends on
+     * its capacity and history, so the caller's set and a copy decoded from the warm tier (a fresh
+     * default-sized {@code HashSet}) write their elements in different orders.
+     */
+    record Tagged(String name, Set<String> tags) {
+    }
+
+    /** A value type Jackson cannot write without the application's module; the warm tier has the module. */
+    static final class Cents {
+        private final long value;
+
+        Cents(long value) {
+            this.value = value;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Cents c && c.value == value;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(value);
+        }
+    }
+
+    /** An event with a {@link Cents} amount: the warm tier stores it, a hot tier without the module cannot. */
+    record Charged(Cents amount) {
+    }
+
+    static final EventTypeRegistry OWN_TYPES = EventTypeRegistry.builder()
+            .register("test.tagged.v1", Tagged.class)
+            .register("test.charged.v1", Charged.class)
+            .build();
+
+    /** The application's module for {@link Cents}: given to the warm tier's serializer only. */
+    static com.fasterxml.jackson.databind.Module centsModule() {
+        return new com.fasterxml.jackson.databind.module.SimpleModule()
+                .addSerializer(Cents.class, new com.fasterxml.jackson.databind.ser.std.StdSerializer<>(Cents.class) {
+                    private static final long serialVersionUID = 1L;
+
+                    @Override
+                    public void serialize(Cents value, com.fasterxml.jackson.core.JsonGenerator gen,
+                                          com.fasterxml.jackson.databind.SerializerProvider provider)
+                            throws java.io.IOException {
+                        gen.writeNumber(value.value);
+                    }
+                })
+                .addDeserializer(Cents.class, new com.fasterxml.jackson.databind.deser.std.StdDeserializer<>(
+                        Cents.class) {
+                    private static final long serialVersionUID = 1L;
+
+                    @Override
+                    public Cents deserialize(com.fasterxml.jackson.core.JsonParser p,
+                                             com.fasterxml.jackson.databind.DeserializationContext ctx)
+                            throws java.io.IOException {
+                        return new Cents(p.getLongValue());
+                    }
+                });
+    }
+
+    /**
+     * Like {@link #reopen}, with {@link #OWN_TYPES}: the warm tier (an in-memory store that serializes to
+     * JSON and decodes fresh objects on every read) knows the {@link Cents} module, the hot tier does not.
+     */
+    void reopenWithOwnTypes(Consumer<RedisHotTier.Builder> settings) {
+        closeStore();
+        meters = new SimpleMeterRegistry();
+        com.fasterxml.jackson.databind.ObjectMapper mapper = JacksonEventSerializer.newObjectMapper(
+                new com.fasterxml.jackson.core.JsonFactory(), JacksonEventSerializer.DEFAULT_MAX_PAYLOAD_BYTES);
+        mapper.registerModule(centsModule());
+        warm = new CountingEventStore(InMemoryEventStore.create(
+                JacksonEventSerializer.builder(OWN_TYPES).objectMapper(mapper).build()));
+        RedisHotTier.Builder b = target().tier(prefix()).registry(OWN_TYPES).meterRegistry(meters);
+        configure(b);
+        settings.accept(b);
+        hot = b.build();
+        store = TieredEventStore.of(warm, hot);
+    }
+
+    /** A tagged event whose set was built with room for 64 elements, as a caller sizing it up front would. */
+    static NewEvent tagged(long n) {
+        Set<String> tags = new HashSet<>(64);
+        tags.addAll(List.of("red", "green", "blue", "amber", "violet", "teal", "ochre", "umber"));
+        return NewEvent.of(new Tagged("tagged " + n, tags));
+    }
+
+    static NewEvent[] taggedEvents(long from, long to) {
+        return LongStream.rangeClosed(from, to).mapToObj(HotTierSuite::tagged).toArray(NewEvent[]::new);
+    }
+
+    /**
+     * Checks that this test really has two encodings of one event: the member encoded from the caller's
+     * object differs from the one encoded from the warm tier's decoded copy.
+     */
+    void assertEncodingsDiffer(AggregateId id, long version, NewEvent asAppended) {
+        StoredEvent stored = warmLoad(id).get((int) version - 1);
+        StoredEvent original = new StoredEvent(stored.position(), stored.eventId(), id, stored.aggregateType(),
+                stored.eventType(), asAppended.payload(), stored.metadata(), stored.version(), stored.occurredAt());
+        assertThat(original).isEqualTo(stored);
+        assertThat(hot.codec().encode(original)).as("the test needs a payload that encodes two ways")
+                .isNotEqualTo(hot.codec().encode(stored));
+    }
+
+    /** What {@code action} writes to {@code System.err} (where slf4j-simple logs), passed through as well. */
+    static String stderrOf(Runnable action) {
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.OutputStream tee = new java.io.OutputStream() {
+            @Override
+            public synchronized void write(int c) {
+                captured.write(c);
+                original.write(c);
+            }
+
+            @Override
+            public synchronized void write(byte[] buf, int off, int len) {
+                captured.write(buf, off, len);
+                original.write(buf, off, len);
+            }
+        };
+        System.setErr(new java.io.PrintStream(tee, true, StandardCharsets.UTF_8));
+        try {
+            action.run();
+        } finally {
+            System.setErr(original);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Encoding failures are about one event, never about Redis (issue 9, item 8). */
+    @Nested
+    class EncodingFailures {
+
+        @Test
+        void an_event_the_hot_tier_cannot_encode_affects_its_stream_only_and_is_no_redis_outage() {
+            // given: a hot tier that would leave Redis alone for ten minutes after a Redis failure,
+            // and a stream holding an event the hot tier cannot encode (it lacks the Cents module)
+            reopenWithOwnTypes(b -> b.retryAfterFailure(java.time.Duration.ofMinutes(10)));
+            AggregateId charged = id("unencodable");
+            String appendLog = stderrOf(() -> append(charged, ExpectedVersion.noStream(), tagged(1),
+                    NewEvent.of(new Charged(new Cents(1234)))));
+            // then: the append is committed, the stream's key dropped, and the tier did not back off
+            assertThat(versions(warmLoad(charged))).containsExactly(1L, 2L);
+            assertThat(redis().exists(key(charged))).isFalse();
+            assertThat(hot.state().backoffOver()).isTrue();
+            // and the log says what failed: the encoding of that event (type, version, stream), not Redis
+            assertThat(appendLog).contains("WARN").contains("could not encode event 'test.charged.v1' (version 2 "
+                    + "of stream '" + charged.value() + "')").contains("jacksonModules").doesNotContain("unavailable");
+
+            // when: the stream is loaded (absent from Redis, read from the warm tier, the backfill cannot encode it)
+            List<StoredEvent> loaded = new ArrayList<>();
+            String loadLog = stderrOf(() -> loaded.addAll(load(charged)));
+            // then: the warm tier's events, and no back-off, and no log line calling Redis unavailable
+            assertThat(loadLog).doesNotContain("unavailable");
+            assertThat(loaded).isEqualTo(warmLoad(charged));
+            assertThat(((Charged) loaded.get(1).payload()).amount()).isEqualTo(new Cents(1234));
+            assertThat(hot.state().backoffOver()).as("backing off after an encoding failure").isTrue();
+            // and both failures were counted as encoding failures, not Redis write failures; the stream not backfilled
+            assertThat(count("encode_failures", "operation", "append")).isEqualTo(1);
+            assertThat(count("drops", "reason", "unencodable")).isEqualTo(1);
+            assertThat(count("encode_failures", "operation", "backfill")).isEqualTo(1);
+            assertThat(count("backfills", "outcome", "written")).isZero();
+            assertThat(count("write_failures")).isZero();
+            assertThat(redis().exists(key(charged))).isFalse();
+
+            // and the tier did not back off: another stream is still written to and served by Redis
+            assertThat(hot.state().backoffOver()).isTrue();
+            AggregateId other = id("encodable");
+            append(other, ExpectedVersion.noStream(), taggedEvents(1, 3));
+            assertThat(count("writes", "outcome", "written")).isEqualTo(1);
+            assertThat(count("writes", "outcome", "skipped")).isZero();
+            assertThat(members(other)).extracting(Tuple::getScore).containsExactly(1.0, 2.0, 3.0);
+            int warmLoads = warm.loads.get();
+            assertThat(load(other)).isEqualTo(warmLoad(other));
+            assertThat(warm.loads.get()).isEqualTo(warmLoads);
+            assertThat(count("hits", "operation", "load")).isEqualTo(1);
+            assertThat(count("fallbacks")).isZero();
+            // and loading the unencodable stream again costs it alone a warm read, still no outage
+            assertThat(load(charged)).isEqualTo(warmLoad(charged));
+            assertThat(count("encode_failures", "operation", "backfill")).isEqualTo(2);
+            assertThat(count("fallbacks")).isZero();
+            assertThat(hot.state().backoffOver()).isTrue();
+        }
+
+        @Test
+        void a_batch_load_of_an_unencodable_stream_backfills_the_others_and_backs_off_nothing() {
+            // given: two streams absent from Redis, one holding an event the hot tier cannot encode
+            reopenWithOwnTypes(b -> b.retryAfterFailure(java.time.Duration.ofMinutes(10)));
+            AggregateId charged = id("unencodable-batch");
+            warm.delegate().append(AppendRequest.of(charged, "Thing", ExpectedVersion.noStream(),
+                    NewEvent.of(new Charged(new Cents(7)))));
+            AggregateId plain = id("encodable-batch");
+            warm.delegate().append(AppendRequest.of(plain, "Thing", ExpectedVersion.noStream(), taggedEvents(1, 2)));
+            // when
+            Map<AggregateId, EventStream> streams = store.loadBatch(List.of(charged, plain), 1, Long.MAX_VALUE);
+            // then: both come from the warm tier, and the tier did not back off
+            assertThat(streams.get(charged).toList()).isEqualTo(warmLoad(charged));
+            assertThat(streams.get(plain).toList()).isEqualTo(warmLoad(plain));
+            assertThat(hot.state().backoffOver()).as("backing off after an encoding failure").isTrue();
+            // and only the encodable stream is backfilled
+            assertThat(count("encode_failures", "operation", "backfill")).isEqualTo(1);
+            assertThat(count("backfills", "outcome", "written")).isEqualTo(1);
+            assertThat(count("write_failures")).isZero();
+            assertThat(hot.state().backoffOver()).isTrue();
+            assertThat(redis().exists(key(charged))).isFalse();
+            assertThat(members(plain)).extracting(Tuple::getScore).containsExactly(1.0, 2.0);
+        }
+    }
+
+    /** One event is one member, whatever its payload's encoding (issue 9, item 9). */
+    @Nested
+    class OneMemberPerVersion {
+
+        @Test
+        void a_backfill_over_a_version_the_append_wrote_leaves_one_member_and_the_key_stays() {
+            // given: versions 1..4 not in Redis (the key expired), then an append of 5 wrote the caller's object
+            reopenWithOwnTypes(b -> { });
+            AggregateId id = id("hashset-fragment");
+            append(id, ExpectedVersion.noStream(), taggedEvents(1, 4));
+            redis().del(key(id));
+            NewEvent fifth = tagged(5);
+            append(id, ExpectedVersion.exactly(4), fifth);
+            assertThat(members(id)).extracting(Tuple::getScore).containsExactly(5.0);
+            assertEncodingsDiffer(id, 5, fifth);
+            // when: a load reads 1..5 from the warm tier and backfills them (5 encoded from the decoded copy)
+            assertLoadEqualsWarm(id);
+            // then: one member per version
+            assertThat(members(id)).extracting(Tuple::getScore).containsExactly(1.0, 2.0, 3.0, 4.0, 5.0);
+            // and the next loads are served by Redis, without a drop
+            int warmLoads = warm.loads.get();
+            for (int i = 0; i < 3; i++) {
+                assertThat(versions(load(id))).isEqualTo(range(1, 5));
+            }
+            assertThat(warm.loads.get()).isEqualTo(warmLoads);
+            assertThat(count("misses", "operation", "load", "reason", "anomaly")).isZero();
+            assertThat(count("drops")).isZero();
+            assertThat(count("hits", "operation", "load")).isEqualTo(3);
+            assertLoadEqualsWarm(id);
+        }
+
+        @Test
+        void an_append_landing_after_a_backfill_of_its_own_version_leaves_one_member() {
+            // given: versions 1..2 not in Redis
+            reopenWithOwnTypes(b -> { });
+            AggregateId id = id("hashset-race");
+            append(id, ExpectedVersion.noStream(), taggedEvents(1, 2));
+            redis().del(key(id));
+            // and a reader that loads the stream after version 3 committed but before its append wrote Redis
+            // (the load reads 1..3 from the warm tier and backfills them)
+            NewEvent third = tagged(3);
+            List<StoredEvent> seen = new ArrayList<>();
+            warm.afterAppend = () -> seen.addAll(load(id));
+            // when
+            append(id, ExpectedVersion.exactly(2), third);
+            // then
+            assertThat(versions(seen)).isEqualTo(range(1, 3));
+            assertThat(count("backfills", "outcome", "written")).isEqualTo(1);
+            assertEncodingsDiffer(id, 3, third);
+            assertThat(members(id)).extracting(Tuple::getScore).containsExactly(1.0, 2.0, 3.0);
+            int warmLoads = warm.loads.get();
+            assertThat(versions(load(id))).isEqualTo(range(1, 3));
+            assertThat(warm.loads.get()).isEqualTo(warmLoads);
+            assertThat(count("drops")).isZero();
+            assertLoadEqualsWarm(id);
         }
     }
 
