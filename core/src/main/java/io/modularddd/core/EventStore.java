@@ -130,6 +130,17 @@ public interface EventStore extends AutoCloseable {
     long currentVersion(AggregateId aggregateId);
 
     /**
+     * Returns the position of the last committed event of the global log. A reader that wants only
+     * events from now on starts at {@code readAll(headPosition() + 1, ...)}, and a reader at position
+     * {@code p} lags {@code headPosition() - p} events behind. Positions are dense and commit-ordered,
+     * so every position up to the returned one is readable. One indexed read on a database.
+     *
+     * @return the last position, {@code 0} when the store holds no events
+     * @throws EventStoreException when the storage fails
+     */
+    long headPosition();
+
+    /**
      * Releases the store's resources (connections, pools). The default does nothing.
      */
     @Override

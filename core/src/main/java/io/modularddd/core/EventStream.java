@@ -2,6 +2,7 @@ package io.modularddd.core;
 
 import io.modularddd.core.internal.IteratorEventStream;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -60,13 +61,13 @@ public interface EventStream extends Iterable<StoredEvent>, AutoCloseable {
     /**
      * Consumes the stream into a list. Only for streams known to be small.
      *
-     * @return the events, in order; modifiable
+     * @return the events, in order; unmodifiable, like {@link Stream#toList()}
      * @throws IllegalStateException when the stream was already consumed
      */
     default List<StoredEvent> toList() {
         List<StoredEvent> list = new ArrayList<>();
         iterator().forEachRemaining(list::add);
-        return list;
+        return Collections.unmodifiableList(list);
     }
 
     /** Releases whatever the stream holds. Idempotent. */

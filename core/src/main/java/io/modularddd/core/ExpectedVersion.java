@@ -9,8 +9,9 @@ package io.modularddd.core;
  *   <li>{@link #exactly(long) exactly(n)} — the stream's last event must have version {@code n}.</li>
  * </ul>
  *
- * <p>A stream's first event has version 1, so {@code exactly(0)} is invalid; use {@code noStream()}.
- * When the condition does not hold the store throws {@link ConcurrencyConflictException} and stores
+ * <p>A stream's first event has version 1 and a stream without events is at version 0, as in
+ * Occurrent ({@code streamVersionEq(0)} for a new stream). So {@code exactly(0)} means "the stream has
+ * no events yet" and is the same condition as {@code noStream()} (ADR 0002). When the condition does not hold the store throws {@link ConcurrencyConflictException} and stores
  * nothing.
  */
 public sealed interface ExpectedVersion permits ExpectedVersion.Any, ExpectedVersion.NoStream, ExpectedVersion.Exactly {
@@ -34,13 +35,23 @@ public sealed interface ExpectedVersion permits ExpectedVersion.Any, ExpectedVer
     }
 
     /**
-     * The stream's last event must have exactly this version.
+     * The stream must be at exactly this version: its last event has version {@code version}, or, for
+     * {@code 0}, it has no events yet (the same condition as {@link #noStream()}, which is returned).
      *
-     * @param version the expected version, at least 1
+     * @param version the expected version, at least 0
      * @return the condition
-     * @throws InvalidInputException when {@code version < 1}
+     * @throws InvalidInputException when {@code version < 0}
      */
     static ExpectedVersion exactly(long version) {
+        if (version == 0) {
+            return noStream();
+        }
+        if (version < 0) {
+            throw new InvalidInputException("expectedVersion", "ExpectedVersion.exactly(" + version
+                    + ") is invalid: versions are never negative. A stream's first event has version 1; use "
+                    + "exactly(0) or noStream() to require that the stream has no events yet, or any() for no "
+                    + "condition.");
+        }
         return new Exactly(version);
     }
 
@@ -52,9 +63,6 @@ public sealed interface ExpectedVersion permits ExpectedVersion.Any, ExpectedVer
      * @throws InvalidInputException when {@code version < 0}
      */
     static ExpectedVersion of(long version) {
-        if (version == 0) {
-            return noStream();
-        }
         return exactly(version);
     }
 

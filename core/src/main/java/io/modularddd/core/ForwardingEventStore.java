@@ -72,6 +72,11 @@ public abstract class ForwardingEventStore implements EventStore {
         return delegate.currentVersion(aggregateId);
     }
 
+    @Override
+    public long headPosition() {
+        return delegate.headPosition();
+    }
+
     /** Closes the wrapped store. */
     @Override
     public void close() {

@@ -221,6 +221,16 @@ public final class InMemoryEventStore implements EventStore {
         }
     }
 
+    @Override
+    public long headPosition() {
+        lock.readLock().lock();
+        try {
+            return log.size();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     private long versionOf(AggregateId id) {
         ArrayList<Row> stream = streams.get(id);
         return stream == null ? 0 : stream.size();

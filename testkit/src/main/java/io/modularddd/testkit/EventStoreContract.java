@@ -922,6 +922,38 @@ public abstract class EventStoreContract {
         }
 
         @Test
+        void the_head_position_is_the_last_committed_position() {
+            // given: an empty store
+            assertThat(store.headPosition()).isZero();
+
+            // when: single appends and a batch
+            append(id("h1"), ExpectedVersion.noStream(), events(3));
+            assertThat(store.headPosition()).isEqualTo(3);
+            store.appendBatch(List.of(AppendRequest.of(id("h2"), "Thing", ExpectedVersion.noStream(), events(2)),
+                    AppendRequest.of(id("h3"), "Thing", ExpectedVersion.noStream(), events(4))));
+
+            // then: it is the last readable position, and reading from just after it finds nothing
+            assertThat(store.headPosition()).isEqualTo(9);
+            try (EventStream s = store.readAll(1, 100)) {
+                assertThat(positions(s.toList())).isEqualTo(range(1, 9));
+            }
+            try (EventStream s = store.readAll(store.headPosition() + 1, 100)) {
+                assertThat(s.toList()).isEmpty();
+            }
+        }
+
+        @Test
+        void a_failed_or_repeated_append_does_not_move_the_head() {
+            AggregateId id = id("still");
+            NewEvent[] first = events(2);
+            append(id, ExpectedVersion.noStream(), first);
+            assertThatThrownBy(() -> append(id, ExpectedVersion.noStream(), events(1)))
+                    .isInstanceOf(ConcurrencyConflictException.class);
+            append(id, ExpectedVersion.noStream(), first); // an idempotent repeat
+            assertThat(store.headPosition()).isEqualTo(2);
+        }
+
+        @Test
         void bad_arguments_are_rejected() {
             assertThatThrownBy(() -> store.readAll(0, 10)).isInstanceOf(InvalidInputException.class)
                     .hasMessageContaining("fromPosition");
@@ -1066,7 +1098,9 @@ public abstract class EventStoreContract {
             AggregateId id = id("once");
             append(id, ExpectedVersion.noStream(), events(3));
             EventStream s = store.load(id);
-            assertThat(s.toList()).hasSize(3);
+            List<StoredEvent> events = s.toList();
+            assertThat(events).hasSize(3);
+            assertThatThrownBy(() -> events.remove(0)).isInstanceOf(UnsupportedOperationException.class);
             assertThatThrownBy(s::iterator).isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(s::count).isInstanceOf(IllegalStateException.class);
             s.close();
@@ -1122,10 +1156,22 @@ public abstract class EventStoreContract {
         }
 
         @Test
-        void zero_and_negative_expected_versions_are_rejected() {
-            assertThatThrownBy(() -> ExpectedVersion.exactly(0)).isInstanceOf(InvalidInputException.class)
-                    .hasMessageContaining("noStream()");
-            assertThatThrownBy(() -> ExpectedVersion.exactly(-3)).isInstanceOf(InvalidInputException.class);
+        void negative_expected_versions_are_rejected() {
+            assertThatThrownBy(() -> ExpectedVersion.exactly(-3)).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("-3").hasMessageContaining("noStream()");
+        }
+
+        @Test
+        void expected_version_zero_means_the_stream_has_no_events_yet() {
+            // given: exactly(0) is the condition noStream(), as in Occurrent (ADR 0002)
+            assertThat(ExpectedVersion.exactly(0)).isEqualTo(ExpectedVersion.noStream());
+            AggregateId id = id("zero");
+
+            // when / then: it starts a stream, and conflicts once the stream has events
+            assertThat(append(id, ExpectedVersion.exactly(0), event(1)).lastVersion()).isEqualTo(1);
+            assertThatThrownBy(() -> append(id, ExpectedVersion.exactly(0), event(2)))
+                    .isInstanceOf(ConcurrencyConflictException.class);
+            assertThat(store.currentVersion(id)).isEqualTo(1);
         }
 
         @Test

@@ -912,6 +912,15 @@ public final class JdbcEventStore implements EventStore {
         return v == null ? 0 : v;
     }
 
+    /** {@code SELECT MAX(sequence_number)}: one look at the end of the primary key. */
+    @Override
+    public long headPosition() {
+        ensureOpen();
+        Long last = query("reading the head position", () -> reads.select(DSL.max(table.position))
+                .from(table.events).fetchOne(0, Long.class));
+        return last == null ? 0 : last;
+    }
+
     private interface Query<T> {
         T run();
     }

@@ -248,6 +248,12 @@ public final class TieredEventStore implements EventStore {
         return warm.currentVersion(aggregateId);
     }
 
+    /** Asks the warm store: it holds the whole log. */
+    @Override
+    public long headPosition() {
+        return warm.headPosition();
+    }
+
     /** Closes the hot tier, then the warm store. */
     @Override
     public void close() {
