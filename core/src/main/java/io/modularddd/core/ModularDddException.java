@@ -30,4 +30,21 @@ public abstract class ModularDddException extends RuntimeException {
     protected ModularDddException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * Tells whether the failure may pass by itself, so that repeating the same call later may succeed:
+     * a lost connection, an unavailable server, a lock-wait or statement timeout, a deadlock, an
+     * exhausted connection pool — or an append whose outcome is unknown, which a repeat reconciles.
+     * Permanent failures — bad input, unknown event types, serialization errors, version and event-id
+     * conflicts, a missing table — return {@code false}: repeating the same call fails the same way (a
+     * version conflict needs the aggregate reloaded first, which is a new call).
+     *
+     * <p>This is the one way to tell the two apart, on every exception the library throws; adapters
+     * decide it where they classify the driver's error (SQLState, vendor code, exception type).
+     *
+     * @return {@code true} when a retry of the same call is worthwhile
+     */
+    public boolean isTransient() {
+        return false;
+    }
 }

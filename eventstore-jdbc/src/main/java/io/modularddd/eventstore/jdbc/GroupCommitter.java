@@ -1,5 +1,6 @@
 package io.modularddd.eventstore.jdbc;
 
+import io.modularddd.core.AppendOutcomeUnknownException;
 import io.modularddd.core.AppendResult;
 import io.modularddd.core.EventStoreException;
 import java.util.ArrayDeque;
@@ -139,9 +140,8 @@ final class GroupCommitter {
             // the flusher completes every unit it can; whatever it left open did not commit as far as anyone knows
             for (PendingAppend p : group) {
                 if (!p.completed()) {
-                    p.fail(() -> new EventStoreException("The group commit failed unexpectedly (" + e
-                            + "); nothing of this append is known to be stored. Repeat the same request: appends "
-                            + "are idempotent by event id.", e));
+                    p.fail(() -> new AppendOutcomeUnknownException(p.requests.get(0).request().aggregateId(),
+                            p.eventIds(), "the group commit failed unexpectedly (" + e + ")", e));
                 }
             }
             if (e instanceof Error) {
@@ -217,8 +217,8 @@ final class GroupCommitter {
         try {
             for (PendingAppend p : group) {
                 if (!p.completed()) {
-                    p.fail(() -> new EventStoreException("The group commit ended without an outcome for this "
-                            + "append; nothing is known to be stored. Repeat the same request: appends are idempotent."));
+                    p.fail(() -> new AppendOutcomeUnknownException(p.requests.get(0).request().aggregateId(),
+                            p.eventIds(), "the group commit ended without an outcome for it", null));
                 }
                 p.done = true;
                 if (p != self) {

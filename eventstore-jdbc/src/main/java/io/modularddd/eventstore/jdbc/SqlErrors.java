@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Set;
 
@@ -21,6 +22,13 @@ final class SqlErrors {
     private static final Set<String> CONNECTION_STATES = Set.of("57P01", "57P02", "57P03", "70100");
     private static final Set<String> MISSING_TABLE_STATES = Set.of("42S02", "42P01", "42S04");
     private static final int ER_NET_PACKET_TOO_LARGE = 1153;
+    /** PostgreSQL: lock not available (lock_timeout), query canceled (statement_timeout). */
+    private static final Set<String> TRANSIENT_STATES = Set.of("55P03", "57014");
+    /**
+     * MySQL/MariaDB: lock wait timeout (1205), deadlock (1213), max_statement_time (1969), max_execution_time
+     * (3024), max_user_connections (1203).
+     */
+    private static final Set<Integer> TRANSIENT_MYSQL_ERRORS = Set.of(1203, 1205, 1213, 1969, 3024);
     /**
      * MySQL/MariaDB data errors some versions report under SQLState HY000: bad value for a column (1264,
      * 1265, 1292, 1366), data too long (1406), invalid JSON (3140), a failed CHECK constraint (4025).
@@ -131,7 +139,37 @@ final class SqlErrors {
      * @return the exception to throw
      */
     static EventStoreException failure(String operation, String target, Throwable cause) {
-        return new EventStoreException(describe(operation, target, cause), driverCause(cause));
+        return new EventStoreException(describe(operation, target, cause), driverCause(cause), isTransient(cause));
+    }
+
+    /**
+     * Tells whether the failure may pass by itself, so that the same call may succeed when repeated: a
+     * lost or refused connection, an exhausted pool, a lock-wait or statement timeout, a deadlock or
+     * serialization failure (SQLState class 40), PostgreSQL's {@code 55P03}/{@code 57014}, MySQL's and
+     * MariaDB's 1205, 1213, 1969, 3024 and 1203.
+     */
+    static boolean isTransient(Throwable t) {
+        if (isConnectionFailure(t)) {
+            return true;
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SQLTransientException) {
+                return true;
+            }
+            if (c instanceof SQLException sql) {
+                String state = sql.getSQLState();
+                if (state != null && (state.startsWith("40") || TRANSIENT_STATES.contains(state))) {
+                    return true;
+                }
+                if (TRANSIENT_MYSQL_ERRORS.contains(sql.getErrorCode())) {
+                    return true;
+                }
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return false;
     }
 
     /**
@@ -166,6 +204,9 @@ final class SqlErrors {
         } else if (sql != null && sql.getSQLState() != null && MISSING_TABLE_STATES.contains(sql.getSQLState())) {
             sb.append(". A table is missing: call JdbcEventStore.createSchema() once, or apply the shipped DDL "
                     + "(io/modularddd/eventstore/jdbc/schema/*.sql) with your migration tool.");
+        } else if (isTransient(cause)) {
+            sb.append(". This failure is transient (a lock-wait or statement timeout, a deadlock, or a busy server): "
+                    + "the same call may succeed when repeated (isTransient() is true).");
         } else {
             sb.append('.');
         }

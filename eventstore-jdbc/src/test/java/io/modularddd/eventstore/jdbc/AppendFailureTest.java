@@ -285,7 +285,8 @@ class AppendFailureTest {
             // then: every append fails with the database's reason, after one lock wait per group
             for (int i = 0; i < futures.size(); i++) {
                 assertThat(failureOf(futures.get(i))).as("append %d", i).isInstanceOf(EventStoreException.class)
-                        .hasMessageContaining("rolled back");
+                        .hasMessageContaining("rolled back").hasMessageContaining("transient")
+                        .matches(e -> ((EventStoreException) e).isTransient(), "is transient");
             }
             assertThat(store.attemptedTransactions()).as("transactions begun (each waited for the lock)")
                     .isLessThanOrEqualTo(3);

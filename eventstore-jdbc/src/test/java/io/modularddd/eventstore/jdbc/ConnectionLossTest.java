@@ -119,7 +119,8 @@ class ConnectionLossTest {
                 .isNotInstanceOf(AppendOutcomeUnknownException.class)
                 .hasMessageContaining("rolled back")
                 .hasMessageContaining("check that the database server is running")
-                .hasCauseInstanceOf(SQLException.class);
+                .hasCauseInstanceOf(SQLException.class)
+                .matches(e -> ((EventStoreException) e).isTransient(), "is transient");
         assertThat(store.currentVersion(id)).isZero();
 
         // and the store goes on: the same request now succeeds, once
@@ -143,6 +144,8 @@ class ConnectionLossTest {
         // when
         assertThatThrownBy(() -> store.append(request))
                 .isInstanceOfSatisfying(AppendOutcomeUnknownException.class, e -> {
+                    assertThat(e).isNotInstanceOf(EventStoreException.class); // that one means "nothing stored"
+                    assertThat(e.isTransient()).isTrue();
                     assertThat(e.aggregateId()).isEqualTo(id);
                     assertThat(e.eventIds()).containsExactly(request.events().get(0).eventId(),
                             request.events().get(1).eventId());
