@@ -38,6 +38,10 @@ import java.util.Objects;
  * }
  * }</pre>
  *
+ * <p>Its public methods are the ones domain code needs. What only a repository does — replaying
+ * stored events, restoring a snapshot, marking events persisted — is not on the aggregate's surface;
+ * repositories (in any module) drive it through {@link AggregateAccess}.
+ *
  * <p>Not thread-safe: an instance belongs to one command at a time.
  *
  * @param <A> the concrete aggregate class
@@ -121,13 +125,13 @@ public abstract class AggregateRoot<A extends AggregateRoot<A>> {
     }
 
     /**
-     * Applies a stored event while loading. For repositories.
+     * Applies a stored event while loading. Repositories reach it through {@link AggregateAccess}.
      *
      * @param event the next stored event of this aggregate's stream
      * @throws IllegalStateException when the event is not the next version or events are uncommitted
      */
     @SuppressWarnings("unchecked")
-    public final void replay(StoredEvent event) {
+    final void replay(StoredEvent event) {
         if (!uncommitted.isEmpty()) {
             throw new IllegalStateException("cannot replay stored events into " + id + " while it has "
                     + uncommitted.size() + " uncommitted event(s)");
@@ -142,7 +146,8 @@ public abstract class AggregateRoot<A extends AggregateRoot<A>> {
     }
 
     /**
-     * Restores state from a snapshot taken at {@code snapshotVersion}. For repositories.
+     * Restores state from a snapshot taken at {@code snapshotVersion}. Repositories reach it through
+     * {@link AggregateAccess}.
      *
      * @param snapshot        the captured state
      * @param snapshotVersion the version the snapshot was taken at
@@ -150,7 +155,7 @@ public abstract class AggregateRoot<A extends AggregateRoot<A>> {
      * @throws IllegalStateException when the aggregate is not {@link Snapshotable} or not fresh
      */
     @SuppressWarnings("unchecked")
-    public final <S> void restoreSnapshot(S snapshot, long snapshotVersion) {
+    final <S> void restoreSnapshot(S snapshot, long snapshotVersion) {
         if (!(this instanceof Snapshotable)) {
             throw new IllegalStateException(getClass().getName() + " does not implement Snapshotable");
         }
@@ -164,12 +169,13 @@ public abstract class AggregateRoot<A extends AggregateRoot<A>> {
     }
 
     /**
-     * Marks the uncommitted events as stored. For repositories, after a successful append.
+     * Marks the uncommitted events as stored, after a successful append. Repositories reach it through
+     * {@link AggregateAccess}.
      *
      * @param result the store's result for those events
      * @throws IllegalStateException when the result does not match the uncommitted events
      */
-    public final void markPersisted(AppendResult result) {
+    final void markPersisted(AppendResult result) {
         if (result.firstVersion() != persistedVersion + 1 || result.lastVersion() != version
                 || !result.aggregateId().equals(id)) {
             throw new IllegalStateException("append result " + result + " does not match " + id + " at persisted "

@@ -68,7 +68,7 @@ public final class EventSourcedRepository<A extends AggregateRoot<A>> implements
         A aggregate = factory.apply(id);
         try (EventStream events = store.load(id)) {
             for (StoredEvent event : events) {
-                aggregate.replay(event);
+                AggregateAccess.replay(aggregate, event);
             }
         }
         return aggregate.version() == 0 ? Optional.empty() : Optional.of(aggregate);
@@ -91,7 +91,7 @@ public final class EventSourcedRepository<A extends AggregateRoot<A>> implements
         }
         AppendResult result = store.append(new AppendRequest(aggregate.id(), aggregateType,
                 ExpectedVersion.of(aggregate.persistedVersion()), events));
-        aggregate.markPersisted(result);
+        AggregateAccess.markPersisted(aggregate, result);
         return Optional.of(result);
     }
 

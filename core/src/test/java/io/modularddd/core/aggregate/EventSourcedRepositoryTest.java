@@ -228,20 +228,42 @@ class EventSourcedRepositoryTest {
                 events = s.toList();
             }
             Wallet fresh = new Wallet(id);
-            assertThatThrownBy(() -> fresh.replay(events.get(1))).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> AggregateAccess.replay(fresh, events.get(1))).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("does not follow");
         }
 
         @Test
         void a_snapshot_restores_state_and_version() {
             Wallet w = new Wallet(id);
-            w.restoreSnapshot(new State("ada", 40), 12);
+            AggregateAccess.restoreSnapshot(w, new State("ada", 40), 12);
             assertThat(w.balance).isEqualTo(40);
             assertThat(w.version()).isEqualTo(12);
             assertThat(w.persistedVersion()).isEqualTo(12);
             w.deposit(2);
             assertThat(w.version()).isEqualTo(13);
-            assertThatThrownBy(() -> w.restoreSnapshot(new State("x", 1), 3)).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> AggregateAccess.restoreSnapshot(w, new State("x", 1), 3)).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Nested
+    class Surface {
+
+        @Test
+        void an_aggregate_offers_domain_code_no_repository_steps() {
+            // the repository's steps are reached through AggregateAccess, not on the aggregate itself
+            assertThat(java.util.Arrays.stream(AggregateRoot.class.getMethods())
+                    .filter(m -> m.getDeclaringClass() == AggregateRoot.class)
+                    .map(java.lang.reflect.Method::getName))
+                    .containsExactlyInAnyOrder("id", "version", "persistedVersion", "uncommittedEvents", "useClock");
+        }
+
+        @Test
+        void the_access_object_checks_its_arguments() {
+            Wallet w = new Wallet(id);
+            assertThatThrownBy(() -> AggregateAccess.replay(w, null))
+                    .isInstanceOf(io.modularddd.core.InvalidInputException.class).hasMessageContaining("event");
+            assertThatThrownBy(() -> AggregateAccess.markPersisted(null, null))
+                    .isInstanceOf(io.modularddd.core.InvalidInputException.class).hasMessageContaining("aggregate");
         }
     }
 
