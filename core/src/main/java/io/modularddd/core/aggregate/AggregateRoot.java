@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Base class of event-sourced aggregates.
@@ -63,7 +62,7 @@ public abstract class AggregateRoot<A extends AggregateRoot<A>> {
      */
     protected AggregateRoot(AggregateId id, EventHandlers<A> handlers) {
         this.id = Checks.notNull("id", id);
-        this.handlers = Objects.requireNonNull(handlers, "handlers");
+        this.handlers = Checks.notNull("handlers", handlers);
     }
 
     /**
@@ -109,7 +108,7 @@ public abstract class AggregateRoot<A extends AggregateRoot<A>> {
      */
     @SuppressWarnings("unchecked")
     protected final void raise(Object event) {
-        Objects.requireNonNull(event, "event");
+        Checks.notNull("event", event);
         handlers.apply((A) this, event);
         uncommitted.add(NewEvent.of(event, EventMetadata.empty(), clock));
         version++;
@@ -121,7 +120,7 @@ public abstract class AggregateRoot<A extends AggregateRoot<A>> {
      * @param clock the clock
      */
     public final void useClock(Clock clock) {
-        this.clock = Objects.requireNonNull(clock, "clock");
+        this.clock = Checks.notNull("clock", clock);
     }
 
     /**

@@ -13,7 +13,6 @@ import io.modularddd.core.StoredEvent;
 import io.modularddd.core.internal.Checks;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -37,10 +36,10 @@ public final class EventSourcedRepository<A extends AggregateRoot<A>> implements
     private final Function<AggregateId, A> factory;
 
     private EventSourcedRepository(EventStore store, String aggregateType, Function<AggregateId, A> factory) {
-        this.store = Objects.requireNonNull(store, "store");
+        this.store = Checks.notNull("store", store);
         this.aggregateType = Checks.identifier("aggregateType", aggregateType, AppendRequest.MAX_TYPE_LENGTH,
                 "Order");
-        this.factory = Objects.requireNonNull(factory, "factory");
+        this.factory = Checks.notNull("factory", factory);
     }
 
     /**

@@ -15,6 +15,7 @@ import io.modularddd.core.EventMetadata;
 import io.modularddd.core.InvalidInputException;
 import io.modularddd.core.ModularDddException;
 import io.modularddd.core.SerializationException;
+import io.modularddd.core.internal.Checks;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Objects;
@@ -130,7 +131,7 @@ public final class JacksonEventSerializer implements EventSerializer {
 
     @Override
     public byte[] serialize(Object payload) {
-        Objects.requireNonNull(payload, "payload");
+        Checks.notNull("payload", payload);
         String typeName = registry.typeNameOf(payload.getClass());
         byte[] bytes;
         try {

@@ -65,6 +65,10 @@ class EventSourcedRepositoryTest {
             raise(new Unhandled("x"));
         }
 
+        void raiseForTest(Object event) {
+            raise(event);
+        }
+
         @Override
         public State snapshot() {
             return new State(owner, balance);
@@ -255,6 +259,21 @@ class EventSourcedRepositoryTest {
                     .filter(m -> m.getDeclaringClass() == AggregateRoot.class)
                     .map(java.lang.reflect.Method::getName))
                     .containsExactlyInAnyOrder("id", "version", "persistedVersion", "uncommittedEvents", "useClock");
+        }
+
+        @Test
+        void null_arguments_are_invalid_input_naming_the_argument_never_a_bare_npe() {
+            Wallet w = new Wallet(id);
+            assertThatThrownBy(() -> w.raiseForTest(null)).isInstanceOf(io.modularddd.core.InvalidInputException.class)
+                    .hasMessageContaining("event");
+            assertThatThrownBy(() -> w.useClock(null)).isInstanceOf(io.modularddd.core.InvalidInputException.class)
+                    .hasMessageContaining("clock");
+            assertThatThrownBy(() -> EventSourcedRepository.create(null, "Wallet", Wallet::new))
+                    .isInstanceOf(io.modularddd.core.InvalidInputException.class).hasMessageContaining("store");
+            assertThatThrownBy(() -> EventSourcedRepository.<Wallet>create(store, "Wallet", null))
+                    .isInstanceOf(io.modularddd.core.InvalidInputException.class).hasMessageContaining("factory");
+            assertThatThrownBy(() -> JacksonEventSerializer.json(TYPES).serialize(null))
+                    .isInstanceOf(io.modularddd.core.InvalidInputException.class).hasMessageContaining("payload");
         }
 
         @Test
