@@ -110,6 +110,10 @@ import org.slf4j.LoggerFactory;
 public final class JdbcEventStore implements EventStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcEventStore.class);
+
+    static {
+        JooqDefaults.quiet(); // before any jOOQ renderer loads: no banner, no tips (unless the application asks)
+    }
     private static final int MAX_IDS_PER_QUERY = 500;
     private static final int MAX_ROWS_PER_INSERT = 1_000;
 
