@@ -25,7 +25,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>It behaves like the database stores, not like a map of objects: payloads and metadata are
  * serialized on append (so an unregistered or unserializable event fails at once, and mutating a
  * payload object after appending changes nothing stored) and deserialized into fresh objects on
- * every read. It passes the same {@code EventStoreContract} as the JDBC and Redis stores.
+ * every read (an event that does not decode is an {@link UnreadableEventException} naming it). It
+ * passes the same {@code EventStoreContract} as the JDBC and Redis stores.
  *
  * <p>Appends take one write lock; reads take a read lock per page of {@value #PAGE_SIZE} events and
  * decode outside it. Contents are lost when the process ends.
@@ -249,10 +250,17 @@ public final class InMemoryEventStore implements EventStore {
     private List<StoredEvent> decode(List<Row> rows) {
         List<StoredEvent> events = new ArrayList<>(rows.size());
         for (Row row : rows) {
+            Object payload;
+            EventMetadata metadata;
+            try {
+                payload = serializer.deserialize(row.eventType(), row.payload());
+                metadata = row.metadata() == null ? EventMetadata.empty()
+                        : serializer.deserializeMetadata(row.metadata());
+            } catch (SerializationException | UnknownEventTypeException e) {
+                throw UnreadableEventException.of(row.aggregateId(), row.version(), row.position(), row.eventType(), e);
+            }
             events.add(new StoredEvent(row.position(), row.eventId(), row.aggregateId(), row.aggregateType(),
-                    row.eventType(), serializer.deserialize(row.eventType(), row.payload()),
-                    row.metadata() == null ? EventMetadata.empty() : serializer.deserializeMetadata(row.metadata()),
-                    row.version(), row.occurredAt()));
+                    row.eventType(), payload, metadata, row.version(), row.occurredAt()));
         }
         return events;
     }

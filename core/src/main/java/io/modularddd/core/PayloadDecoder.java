@@ -16,9 +16,11 @@ package io.modularddd.core;
  *       {@code null};</li>
  *   <li>resolve the class only through the {@link io.modularddd.core.serialization.EventTypeRegistry},
  *       as every store does;</li>
- *   <li>on failure throw {@link SerializationException} whose message names the stream, the version,
- *       the event type and what to do about it; {@code payload()} then throws it to its caller, and
- *       the next access calls the decoder again (the cause may have been transient);</li>
+ *   <li>on failure throw {@link SerializationException} (or {@link UnknownEventTypeException}) saying
+ *       what is wrong and what to do about it; {@code payload()} throws it to its caller wrapped in an
+ *       {@link UnreadableEventException} that names the stream, version, position and type, and the next
+ *       access calls the decoder again (the cause may have been transient). Other library errors (a
+ *       store that failed to answer) pass through unchanged;</li>
  *   <li>do not call {@code payload()}, {@code equals}, {@code hashCode} or {@code toString} of the
  *       event being decoded: the event is still waiting for this decoder.</li>
  * </ul>

@@ -22,10 +22,12 @@ import java.util.UUID;
  *       {@link #payloadAs}, {@link #equals}, {@link #hashCode}, {@link #toString}) is first called, and
  *       only once; a caller that reads only the envelope (versions, ids, types, metadata) never pays
  *       it. A caller that reads every payload pays the same as with an eager store.</li>
- *   <li><b>Errors.</b> A payload whose bytes do not decode makes {@code payload()} throw the decoder's
- *       {@link SerializationException} (naming stream, version and type) — at access time rather than
- *       while the stream was read. Each later access calls the decoder again and throws again if it
- *       still fails; a failure or a {@code null} is never remembered as the payload.</li>
+ *   <li><b>Errors.</b> A payload whose bytes do not decode makes {@code payload()} throw
+ *       {@link UnreadableEventException} (a {@link SerializationException} with the stream, version,
+ *       position and type as fields, the decoder's failure as its cause) — at access time rather than
+ *       while the stream was read, the same error an eager store throws while reading. Each later
+ *       access calls the decoder again and throws again if it still fails; a failure or a {@code null}
+ *       is never remembered as the payload.</li>
  *   <li><b>Threads.</b> The first access decodes, under a lock private to the event, so the decoder
  *       runs once even when many threads ask at the same moment; later accesses read a
  *       {@code volatile} field and take no lock. After a successful decode the event lets go of the
@@ -187,9 +189,8 @@ public final class StoredEvent {
      * first access (see the class description).
      *
      * @return the payload, never {@code null}
-     * @throws SerializationException when the payload's stored bytes do not decode (lazy events only);
-     *                                every later access tries again
-     * @throws UnknownEventTypeException when the event type is not registered (lazy events only)
+     * @throws UnreadableEventException when the payload's stored bytes do not decode or its type is not
+     *                                  registered (lazy events only); every later access tries again
      */
     @JsonProperty
     public Object payload() {
@@ -234,7 +235,7 @@ public final class StoredEvent {
      * @param <T>  the payload's type
      * @return the payload
      * @throws ClassCastException when the payload is of another class
-     * @throws SerializationException when the payload's stored bytes do not decode (lazy events only)
+     * @throws UnreadableEventException when the payload's stored bytes do not decode (lazy events only)
      */
     public <T> T payloadAs(Class<T> type) {
         return type.cast(payload());
@@ -309,7 +310,9 @@ public final class StoredEvent {
         try {
             shown = payload();
         } catch (RuntimeException e) {
-            shown = "<not decodable: " + e.getMessage() + ">";
+            // the event's place is shown beside it already: show only why it did not decode
+            Throwable why = e instanceof UnreadableEventException && e.getCause() != null ? e.getCause() : e;
+            shown = "<not decodable: " + why.getMessage() + ">";
         }
         return "StoredEvent[position=" + position + ", eventId=" + eventId + ", aggregateId=" + aggregateId
                 + ", aggregateType=" + aggregateType + ", eventType=" + eventType + ", payload=" + shown
@@ -360,18 +363,24 @@ public final class StoredEvent {
             Object decoded;
             try {
                 decoded = decoder.decode(event);
-            } catch (ModularDddException e) {
+            } catch (UnreadableEventException e) {
                 throw e;
+            } catch (SerializationException | UnknownEventTypeException e) {
+                // whatever the decoder's message says, the caller gets the event's place as fields (issue 9)
+                throw UnreadableEventException.of(event.aggregateId, event.version, event.position,
+                        event.eventType, e);
+            } catch (ModularDddException e) {
+                throw e; // not about the bytes (e.g. a store that was asked for them failed): passed on as is
             } catch (RuntimeException e) {
-                throw new SerializationException(event.eventType, "Could not decode the payload of "
-                        + event.describe() + ": " + e + ". The store that read the event supplied a decoder that "
-                        + "failed; read the event again, and if it fails again, check the stored bytes.", e);
+                throw new UnreadableEventException(event.aggregateId, event.version, event.position, event.eventType,
+                        "its payload decoder failed: " + e + ". The store that read the event supplied a decoder "
+                        + "that failed; read the event again, and if it fails again, check the stored bytes.", e);
             } finally {
                 decoding = false;
             }
             if (decoded == null) {
-                throw new SerializationException(event.eventType, "The payload decoder of " + event.describe()
-                        + " returned null; a PayloadDecoder must return the payload or throw "
+                throw new UnreadableEventException(event.aggregateId, event.version, event.position, event.eventType,
+                        "the payload decoder returned null; a PayloadDecoder must return the payload or throw "
                         + "SerializationException. This is a bug in the store that read the event.", null);
             }
             value = decoded;

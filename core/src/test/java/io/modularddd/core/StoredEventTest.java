@@ -246,8 +246,9 @@ class StoredEventTest {
             });
             // when / then
             for (int i = 1; i <= 3; i++) {
-                assertThatThrownBy(e::payload).isInstanceOf(SerializationException.class)
-                        .hasMessage("payload of version 3 is damaged (call " + i + ")");
+                assertThatThrownBy(e::payload).isInstanceOf(UnreadableEventException.class)
+                        .hasMessageContaining(": payload of version 3 is damaged (call " + i + ")")
+                        .cause().hasMessage("payload of version 3 is damaged (call " + i + ")");
             }
             assertThatThrownBy(() -> e.payloadAs(Placed.class)).isInstanceOf(SerializationException.class);
             assertThat(calls).hasValue(4);
@@ -304,11 +305,42 @@ class StoredEventTest {
 
         @Test
         void other_library_errors_from_a_decoder_pass_through_unchanged() {
-            UnknownEventTypeException unknown = UnknownEventTypeException.forName("order.placed.v1");
+            EventStoreException unavailable = new EventStoreException("the warm tier did not answer");
             StoredEvent e = lazy(event -> {
-                throw unknown;
+                throw unavailable;
             });
-            assertThatThrownBy(e::payload).isSameAs(unknown);
+            assertThatThrownBy(e::payload).isSameAs(unavailable);
+        }
+
+        @Test
+        void a_decoding_failure_names_stream_version_position_and_type_as_fields() {
+            // issue 9: a reader must be able to report and skip the event, whatever the decoder's message says
+            SerializationException damaged = new SerializationException("order.placed.v1", "bytes damaged", null);
+            UnknownEventTypeException unknown = UnknownEventTypeException.forName("order.placed.v1");
+            for (RuntimeException failure : List.of(damaged, unknown)) {
+                StoredEvent e = lazy(event -> {
+                    throw failure;
+                });
+                assertThatThrownBy(e::payload).isInstanceOfSatisfying(UnreadableEventException.class, x -> {
+                    assertThat(x.aggregateId()).isEqualTo(STREAM);
+                    assertThat(x.version()).isEqualTo(3);
+                    assertThat(x.position()).isEqualTo(7);
+                    assertThat(x.typeName()).isEqualTo("order.placed.v1");
+                    assertThat(x).hasCause(failure).hasMessageContaining(
+                            "event 'order.placed.v1' (version 3 of stream 'order-42', position 7): "
+                                    + failure.getMessage());
+                });
+            }
+        }
+
+        @Test
+        void a_failure_that_already_names_its_event_is_passed_on_as_is() {
+            UnreadableEventException located = UnreadableEventException.of(STREAM, 3, 7, "order.placed.v1",
+                    new SerializationException("order.placed.v1", "bytes damaged", null));
+            StoredEvent e = lazy(event -> {
+                throw located;
+            });
+            assertThatThrownBy(e::payload).isSameAs(located);
         }
 
         @Test

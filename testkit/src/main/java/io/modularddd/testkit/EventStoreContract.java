@@ -17,9 +17,11 @@ import io.modularddd.core.NewEvent;
 import io.modularddd.core.SerializationException;
 import io.modularddd.core.StoredEvent;
 import io.modularddd.core.UnknownEventTypeException;
+import io.modularddd.core.UnreadableEventException;
 import io.modularddd.core.serialization.EventSerializer;
 import io.modularddd.testkit.ContractEvents.Blob;
 import io.modularddd.testkit.ContractEvents.Happened;
+import io.modularddd.testkit.ContractEvents.Unreadable;
 import io.modularddd.testkit.ContractEvents.Unregistered;
 import io.modularddd.testkit.ContractEvents.Unwritable;
 import java.lang.ref.WeakReference;
@@ -856,6 +858,118 @@ public abstract class EventStoreContract {
             NewEvent e = event(1).withOccurredAt(Instant.parse("2024-01-01T00:00:00.123456789Z"));
             assertThat(e.occurredAt()).isEqualTo(Instant.parse("2024-01-01T00:00:00.123456Z"));
             assertThat(roundTrip(id("nanos"), e).occurredAt()).isEqualTo(e.occurredAt());
+        }
+    }
+
+    // ------------------------------------------------------------------ text that is not valid Unicode
+
+    /**
+     * One rule for every store (issue 9): text holding a lone surrogate is refused before anything is
+     * stored, naming where it is; valid surrogate pairs (emoji) and text that merely looks like an
+     * escape are stored and read back exactly.
+     */
+    @Nested
+    class LoneSurrogates {
+
+        @Test
+        void a_lone_surrogate_in_a_payload_string_is_refused_naming_the_field_and_nothing_is_stored() {
+            AggregateId id = id("lone");
+            for (String text : List.of("\uD800", "\uDC00", "before \uDC00\uD800 after", "ends high \uDBFF",
+                    "\\\uD800", "pair \uD83D\uDE00 then lone \uDE00")) {
+                assertThatThrownBy(() -> append(id, ExpectedVersion.any(), event(1), NewEvent.of(new Happened(text, 2))))
+                        .as("text %s", text.chars().mapToObj(c -> String.format("%04X", c))
+                                .collect(Collectors.joining(" ")))
+                        .isInstanceOfSatisfying(InvalidInputException.class,
+                                e -> assertThat(e.argument()).isEqualTo("payload/text"))
+                        .hasMessageContaining("contract.happened.v1")
+                        .hasMessageContaining("lone surrogate");
+            }
+            assertThatThrownBy(() -> store.appendBatch(List.of(
+                    AppendRequest.of(id("fine"), "Thing", ExpectedVersion.any(), event(1)),
+                    AppendRequest.of(id, "Thing", ExpectedVersion.any(), NewEvent.of(new Happened("x\uDFFF", 1))))))
+                    .isInstanceOf(InvalidInputException.class);
+            assertThat(store.currentVersion(id)).isZero();
+            assertNothingStored();
+        }
+
+        @Test
+        void lone_surrogates_in_metadata_ids_and_aggregate_types_are_refused_naming_the_argument() {
+            assertThatThrownBy(() -> EventMetadata.empty().with("tenant", "a\uD800"))
+                    .isInstanceOfSatisfying(InvalidInputException.class,
+                            e -> assertThat(e.argument()).isEqualTo("metadata['tenant']"))
+                    .hasMessageContaining("lone surrogate");
+            assertThatThrownBy(() -> EventMetadata.empty().with("key\uDC00", "v"))
+                    .isInstanceOfSatisfying(InvalidInputException.class,
+                            e -> assertThat(e.argument()).isEqualTo("metadata key"));
+            assertThatThrownBy(() -> AggregateId.of("order-\uD800"))
+                    .isInstanceOfSatisfying(InvalidInputException.class,
+                            e -> assertThat(e.argument()).isEqualTo("aggregateId"));
+            assertThatThrownBy(() -> AppendRequest.of(id("type"), "Thing\uDC00", ExpectedVersion.any(), event(1)))
+                    .isInstanceOfSatisfying(InvalidInputException.class,
+                            e -> assertThat(e.argument()).isEqualTo("aggregateType"));
+            assertNothingStored();
+        }
+
+        @Test
+        void surrogate_pairs_and_text_that_looks_like_an_escape_round_trip() {
+            AggregateId id = id("pairs-\uD83D\uDE00");
+            String text = "\uD83D\uDE00 \uDBFF\uDFFF \uD800\uDC00 \\uD800 \\\\uDC00 \\\\ \\u0041 \\";
+            EventMetadata meta = EventMetadata.empty().with("emoji-\uD83D\uDD11", "\\uD800 \uD83C\uDFAF");
+            store.append(AppendRequest.of(id, "Thing", ExpectedVersion.noStream(),
+                    NewEvent.of(new Happened(text, 1)).withMetadata(meta)));
+            StoredEvent e = load(id).get(0);
+            assertThat(e.aggregateId()).isEqualTo(id);
+            assertThat(((Happened) e.payload()).text()).isEqualTo(text);
+            assertThat(e.metadata()).isEqualTo(meta);
+        }
+    }
+
+    // ------------------------------------------------------------------ events that do not decode
+
+    /**
+     * An event the store holds but cannot decode fails the read with an error naming it — stream,
+     * version, position, type — so a reader can report it and go on past it (issue 9).
+     */
+    @Nested
+    class UnreadableEvents {
+
+        private void readPayloads(EventStream stream) {
+            try (stream) {
+                stream.forEach(StoredEvent::payload);
+            }
+        }
+
+        @Test
+        void an_event_that_does_not_decode_is_reported_with_its_stream_version_position_and_type() {
+            // given: the second event of a stream was stored but its class cannot read it back
+            AggregateId id = id("unreadable");
+            append(id, ExpectedVersion.noStream(), event(1));
+            long position = append(id, ExpectedVersion.exactly(1), NewEvent.of(new Unreadable("stored")))
+                    .firstPosition();
+            append(id, ExpectedVersion.exactly(2), event(3));
+            // when / then: every read that meets it names it
+            List<Runnable> reads = List.of(() -> readPayloads(store.load(id)), () -> readPayloads(store.load(id, 2, 2)),
+                    () -> readPayloads(store.readAll(1, 10)),
+                    () -> store.loadBatch(List.of(id), 1, Long.MAX_VALUE).values().forEach(this::readPayloads));
+            for (Runnable read : reads) {
+                assertThatThrownBy(read::run).isInstanceOfSatisfying(UnreadableEventException.class, e -> {
+                    assertThat(e.aggregateId()).isEqualTo(id);
+                    assertThat(e.version()).isEqualTo(2);
+                    assertThat(e.position()).isEqualTo(position);
+                    assertThat(e.typeName()).isEqualTo("contract.unreadable.v1");
+                    assertThat(e.getMessage()).contains("'" + id.value() + "'", "version 2", "position " + position,
+                            "contract.unreadable.v1");
+                });
+            }
+            // and a reader can go on past it
+            try (EventStream rest = store.readAll(position + 1, 10)) {
+                List<StoredEvent> events = rest.toList();
+                assertThat(versions(events)).containsExactly(3L);
+                assertThat(events.get(0).payload()).isEqualTo(new Happened(TEXT, 3));
+            }
+            try (EventStream rest = store.load(id, 3, Long.MAX_VALUE)) {
+                assertThat(rest.toList()).extracting(StoredEvent::payload).containsExactly(new Happened(TEXT, 3));
+            }
         }
     }
 

@@ -131,6 +131,28 @@ public final class Checks {
     }
 
     /**
+     * Finds the first lone surrogate: a high surrogate not followed by a low one, or a low surrogate not
+     * preceded by a high one. Such a string is not valid Unicode and has no UTF-8 form.
+     *
+     * @param value the text
+     * @return the index of the first lone surrogate, or {@code -1} when the text is well-formed
+     */
+    public static int loneSurrogate(CharSequence value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1))) {
+                    return i;
+                }
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
      * Walks a string once: rejects lone surrogates (and, if asked, control characters) and counts the
      * code points.
      */

@@ -13,8 +13,10 @@ import io.modularddd.core.UnknownEventTypeException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -49,11 +51,31 @@ class JacksonEventSerializerTest {
     record Carrying(Opaque value) {
     }
 
+    record Named(Map<String, String> names) {
+    }
+
+    /** Counts how often Jackson reads its text, so a test can tell whether the payload was walked twice. */
+    static final class Counted {
+        final AtomicInteger reads = new AtomicInteger();
+        private final String text;
+
+        Counted(String text) {
+            this.text = text;
+        }
+
+        public String getText() {
+            reads.incrementAndGet();
+            return text;
+        }
+    }
+
     static final EventTypeRegistry TYPES = EventTypeRegistry.builder()
             .register("order.placed.v1", Placed.class)
             .register("nested.v1", Wrapper.class)
             .register("marker.v1", Marker.class)
             .register("carrying.v1", Carrying.class)
+            .register("named.v1", Named.class)
+            .register("counted.v1", Counted.class)
             .build();
 
     final JacksonEventSerializer serializer = JacksonEventSerializer.json(TYPES);
@@ -166,5 +188,133 @@ class JacksonEventSerializerTest {
         byte[] bytes = serializer.serialize(new Marker());
         assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo("{}");
         assertThat(serializer.deserialize("marker.v1", bytes)).isEqualTo(new Marker());
+    }
+
+    /** Issue 9: text that is not valid Unicode is refused on write, naming the field; valid pairs pass. */
+    @Nested
+    class LoneSurrogates {
+
+        private Placed placed(String orderId, List<String> lines) {
+            return new Placed(orderId, BigDecimal.ONE, Instant.EPOCH, lines);
+        }
+
+        @Test
+        void a_lone_surrogate_in_a_string_is_refused_naming_its_json_path() {
+            for (String bad : List.of("\uD800", "\uDFFF", "a\uDC00\uD800b", "ends \uDBFF", "\\\uD800", "\\\\\uDC00")) {
+                assertThatThrownBy(() -> serializer.serialize(placed(bad, List.of())))
+                        .as("orderId %s", Integer.toHexString(bad.charAt(bad.length() - 1)))
+                        .isInstanceOfSatisfying(InvalidInputException.class,
+                                e -> assertThat(e.argument()).isEqualTo("payload/orderId"))
+                        .hasMessageContaining("order.placed.v1")
+                        .hasMessageContaining("lone surrogate U+D")
+                        .hasMessageContaining("payload field /orderId");
+            }
+            assertThatThrownBy(() -> serializer.serialize(placed("o", List.of("fine", "🚀", "x\uDE00"))))
+                    .isInstanceOfSatisfying(InvalidInputException.class,
+                            e -> assertThat(e.argument()).isEqualTo("payload/lines/2"))
+                    .hasMessageContaining("U+DE00 at index 1");
+        }
+
+        @Test
+        void a_lone_surrogate_in_a_property_name_is_refused_and_shown_escaped() {
+            Map<String, String> names = new LinkedHashMap<>();
+            names.put("ok", "1");
+            names.put("k\uD800", "2");
+            assertThatThrownBy(() -> serializer.serialize(new Named(names)))
+                    .isInstanceOfSatisfying(InvalidInputException.class,
+                            e -> assertThat(e.argument()).isEqualTo("payload/names/k\\uD800"))
+                    .hasMessageContaining("named.v1");
+        }
+
+        @Test
+        void surrogate_pairs_are_written_as_four_utf8_bytes_and_round_trip() {
+            Placed emoji = placed("\uD83D\uDE00 \uDBFF\uDFFF", List.of("👩‍👩‍👧", "𝔸"));
+            byte[] bytes = serializer.serialize(emoji);
+            assertThat(new String(bytes, StandardCharsets.UTF_8)).contains("😀").doesNotContain("\\u");
+            assertThat(serializer.deserialize("order.placed.v1", bytes)).isEqualTo(emoji);
+        }
+
+        @Test
+        void text_that_looks_like_an_escape_is_not_mistaken_for_one() {
+            Placed lookalike = placed("\\uD800 \\\\uDC00 \\\\ \\", List.of("\\u", "\\uD8", "\\uDZ00"));
+            byte[] bytes = serializer.serialize(lookalike);
+            assertThat(serializer.deserialize("order.placed.v1", bytes)).isEqualTo(lookalike);
+        }
+
+        @Test
+        void a_mapper_that_escapes_pairs_still_passes_pairs_and_refuses_lone_surrogates() {
+            // given: a mapper without COMBINE_UNICODE_SURROGATES_IN_UTF8 writes a pair as two escapes
+            JacksonEventSerializer custom = JacksonEventSerializer.builder(TYPES)
+                    .objectMapper(JacksonEventSerializer.newObjectMapper(new JsonFactory())).build();
+            Placed emoji = placed("\uD83D\uDE00", List.of("a\uDBFF\uDFFFb"));
+            byte[] bytes = custom.serialize(emoji);
+            assertThat(new String(bytes, StandardCharsets.UTF_8)).containsIgnoringCase("\\uD83D\\uDE00");
+            assertThat(custom.deserialize("order.placed.v1", bytes)).isEqualTo(emoji);
+            assertThatThrownBy(() -> custom.serialize(placed("\uD83D\uD83D\uDE00", List.of())))
+                    .isInstanceOfSatisfying(InvalidInputException.class,
+                            e -> assertThat(e.argument()).isEqualTo("payload/orderId"));
+        }
+
+        @Test
+        void the_payload_is_walked_again_only_when_its_bytes_hold_a_lone_surrogate() {
+            Counted fine = new Counted("emoji \uD83D\uDE00 and \\uD800");
+            serializer.serialize(fine);
+            assertThat(fine.reads).as("reads of a valid payload").hasValue(1);
+            Counted bad = new Counted("lone \uD800");
+            assertThatThrownBy(() -> serializer.serialize(bad)).isInstanceOfSatisfying(InvalidInputException.class,
+                    e -> assertThat(e.argument()).isEqualTo("payload/text"));
+            assertThat(bad.reads).as("reads of a payload with a lone surrogate").hasValue(2);
+        }
+
+        @Test
+        void the_escape_scan_finds_exactly_the_unpaired_escapes() {
+            assertThat(scan("{\"a\":\"plain\"}")).isEqualTo(-1);
+            assertThat(scan("\"\\\\uD800\"")).isEqualTo(-1);
+            assertThat(scan("\"\\\\\\uD800\"")).isEqualTo(3);
+            assertThat(scan("\"\\uD83D\\uDE00\"")).isEqualTo(-1);
+            assertThat(scan("\"\\ud83d\\ude00\"")).isEqualTo(-1);
+            assertThat(scan("\"\\uD83D\\uD83D\"")).isEqualTo(1);
+            assertThat(scan("\"x\\udfff\"")).isEqualTo(2);
+            assertThat(scan("\"\\u0041\\\"\\uDC00\"")).isEqualTo(9);
+            assertThat(scan("\"\\uD8\"")).isEqualTo(-1);
+            for (int k = 0; k <= 17; k++) { // the scan reads 8 bytes at a time: every place in a word
+                String prefix = "x".repeat(k);
+                assertThat(scan(prefix + "\\uD800")).as("lone at %d", k).isEqualTo(k);
+                assertThat(scan(prefix + "\\\\uD800" + prefix)).as("escaped backslash at %d", k).isEqualTo(-1);
+                assertThat(scan(prefix + "\\\\" + prefix + "\\uDFFF")).as("lone after %d", k).isEqualTo(2 * k + 2);
+            }
+        }
+
+        private int scan(String json) {
+            return JacksonEventSerializer.escapedLoneSurrogate(json.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Issue 9: the size cap protects writes; reads take whatever a store holds. */
+    @Nested
+    class ReadLimits {
+
+        @Test
+        void a_payload_written_under_a_raised_cap_reads_back_with_the_default_serializer() {
+            // given: 9 MiB of text, over the default 8 MiB cap, written by a serializer whose cap is 16 MiB
+            JacksonEventSerializer raised = JacksonEventSerializer.builder(TYPES).maxPayloadBytes(16 << 20).build();
+            Placed big = new Placed("x".repeat(9 << 20), BigDecimal.ONE, Instant.EPOCH, List.of());
+            byte[] bytes = raised.serialize(big);
+            // when / then
+            assertThat(serializer.deserialize("order.placed.v1", bytes)).isEqualTo(big);
+            assertThatThrownBy(() -> serializer.serialize(big)).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("8388608");
+        }
+
+        @Test
+        void nesting_depth_and_number_length_stay_bounded_on_read() {
+            String longNumber = "{\"total\":" + "9".repeat(1_001) + "}";
+            assertThatThrownBy(() -> serializer.deserialize("order.placed.v1",
+                    longNumber.getBytes(StandardCharsets.UTF_8)))
+                    .isInstanceOf(SerializationException.class).hasMessageContaining("1000");
+            String deep = "{\"anything\":" + "[".repeat(201) + "]".repeat(201) + "}";
+            assertThatThrownBy(() -> serializer.deserialize("nested.v1", deep.getBytes(StandardCharsets.UTF_8)))
+                    .isInstanceOf(SerializationException.class).hasMessageContaining("200");
+        }
     }
 }

@@ -942,12 +942,21 @@ public final class JdbcEventStore implements EventStore {
         for (Record r : rows) {
             String type = r.get(table.eventType);
             String meta = r.get(table.metadata);
-            events.add(new StoredEvent(r.get(table.position), r.get(table.eventId), AggregateId.of(r.get(table.aggregateId)),
-                    r.get(table.aggregateType), type,
-                    serializer.deserialize(type, r.get(table.eventData).getBytes(StandardCharsets.UTF_8)),
-                    meta == null ? EventMetadata.empty()
-                            : serializer.deserializeMetadata(meta.getBytes(StandardCharsets.UTF_8)),
-                    r.get(table.version), r.get(table.occurredAtRead)));
+            AggregateId id = AggregateId.of(r.get(table.aggregateId));
+            long position = r.get(table.position);
+            long version = r.get(table.version);
+            Object payload;
+            EventMetadata metadata;
+            try {
+                payload = serializer.deserialize(type, r.get(table.eventData).getBytes(StandardCharsets.UTF_8));
+                metadata = meta == null ? EventMetadata.empty()
+                        : serializer.deserializeMetadata(meta.getBytes(StandardCharsets.UTF_8));
+            } catch (SerializationException | io.modularddd.core.UnknownEventTypeException e) {
+                // name the event, so that a reader can report it and read on past it (issue 9)
+                throw io.modularddd.core.UnreadableEventException.of(id, version, position, type, e);
+            }
+            events.add(new StoredEvent(position, r.get(table.eventId), id, r.get(table.aggregateType), type, payload,
+                    metadata, version, r.get(table.occurredAtRead)));
         }
         return events;
     }
