@@ -197,30 +197,144 @@ public final class JdbcEventStore implements EventStore {
      * shipped script of the dialect ({@code io/modularddd/eventstore/jdbc/schema/*.sql}) with the
      * configured names.
      *
-     * @throws EventStoreException when a statement fails
+     * <p>Safe when several processes call it at once (application instances starting together): the
+     * script runs under a lock named after the table — {@code GET_LOCK('modularddd:<table>', 60)} on
+     * MySQL/MariaDB, {@code pg_advisory_xact_lock} in one transaction on PostgreSQL (DDL is
+     * transactional there), a lock of this JVM on H2 (which has no advisory locks) — so the second caller
+     * finds everything created. The head-row insert is idempotent by itself as well.
+     *
+     * @throws EventStoreException when a statement fails, or the lock is not obtained within
+     *                             {@value #SCHEMA_LOCK_TIMEOUT_SECONDS} seconds
      */
     public void createSchema() {
         ensureOpen();
         List<String> statements = SchemaScript.statements(dialect, partitioned, table.names);
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            boolean autoCommit = c.getAutoCommit();
-            if (!autoCommit) {
-                c.setAutoCommit(true);
-            }
-            try {
-                for (String sql : statements) {
-                    s.execute(sql);
+        try (Connection c = dataSource.getConnection()) {
+            switch (dialect) {
+                case MARIADB, MYSQL -> createSchemaUnderNamedLock(c, statements);
+                case POSTGRESQL -> createSchemaInLockedTransaction(c, statements);
+                case H2 -> {
+                    // H2 has no advisory lock; concurrent CREATE INDEX IF NOT EXISTS fails with "object already
+                    // exists". Its databases are embedded, so serialising the JVM's callers covers them.
+                    synchronized (H2_SCHEMA_LOCKS.computeIfAbsent(table.names.events(), k -> new Object())) {
+                        runAutoCommitted(c, statements);
+                    }
                 }
-            } finally {
-                if (!autoCommit) {
-                    c.setAutoCommit(false);
-                }
+                default -> throw new IllegalStateException("no schema creation for dialect " + dialect);
             }
         } catch (SQLException e) {
             throw SqlErrors.failure("creating the schema", target, e);
         }
         LOG.info("JdbcEventStore schema ready: {} on {}{}", table.names.events(), target,
                 partitioned ? " (partitioned layout)" : "");
+    }
+
+    /** How long {@link #createSchema()} waits for another process creating the same schema. */
+    static final int SCHEMA_LOCK_TIMEOUT_SECONDS = 60;
+    /** First key of PostgreSQL's two-key advisory lock for schema creation: "mddd" in ASCII. */
+    private static final int PG_SCHEMA_LOCK_CLASS = 0x6D646464;
+    private static final Map<String, Object> H2_SCHEMA_LOCKS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The name of the MySQL/MariaDB lock that serialises schema creation (at most 59 of the allowed 64 chars). */
+    String schemaLockName() {
+        return "modularddd:" + table.names.events();
+    }
+
+    /**
+     * MySQL/MariaDB: DDL commits implicitly, so a transaction cannot serialise it; a named lock of the
+     * session can. It is released before the connection goes back to the pool (and by the server if the
+     * session dies).
+     */
+    private void createSchemaUnderNamedLock(Connection c, List<String> statements) throws SQLException {
+        String lock = schemaLockName();
+        Object granted;
+        try (PreparedStatement ps = c.prepareStatement("SELECT GET_LOCK(?, ?)")) {
+            ps.setString(1, lock);
+            ps.setInt(2, SCHEMA_LOCK_TIMEOUT_SECONDS);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                granted = rs.getObject(1);
+            }
+        }
+        if (granted == null || ((Number) granted).intValue() != 1) {
+            throw new EventStoreException("JdbcEventStore could not create the schema of table '"
+                    + table.names.events() + "' on " + target + ": the lock '" + lock + "' that serialises schema "
+                    + "creation was not obtained within " + SCHEMA_LOCK_TIMEOUT_SECONDS + " s (GET_LOCK returned "
+                    + granted + "). Another session holds it — another instance creating the schema, or a stuck "
+                    + "session: find it with SELECT IS_USED_LOCK('" + lock + "'), then retry.");
+        }
+        try {
+            runAutoCommitted(c, statements);
+        } finally {
+            try (PreparedStatement ps = c.prepareStatement("SELECT RELEASE_LOCK(?)")) {
+                ps.setString(1, lock);
+                ps.executeQuery().close();
+            } catch (SQLException e) {
+                LOG.warn("JdbcEventStore could not release the schema lock '{}' on {}: {}", lock, target, e.toString());
+            }
+        }
+    }
+
+    /**
+     * PostgreSQL: concurrent {@code CREATE ... IF NOT EXISTS} race in the catalog (duplicate key in
+     * {@code pg_type}/{@code pg_class}). The script runs in one transaction that first takes a transaction-level
+     * advisory lock keyed on the table name, so a second caller waits and then finds everything committed.
+     */
+    private void createSchemaInLockedTransaction(Connection c, List<String> statements) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        if (autoCommit) {
+            c.setAutoCommit(false);
+        }
+        boolean committed = false;
+        try (Statement s = c.createStatement()) {
+            s.execute("SET LOCAL lock_timeout = '" + SCHEMA_LOCK_TIMEOUT_SECONDS + "s'");
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)")) {
+                ps.setInt(1, PG_SCHEMA_LOCK_CLASS);
+                ps.setInt(2, table.names.events().hashCode());
+                ps.executeQuery().close();
+            } catch (SQLException e) {
+                if ("55P03".equals(e.getSQLState())) {
+                    throw new EventStoreException("JdbcEventStore could not create the schema of table '"
+                            + table.names.events() + "' on " + target + ": the advisory lock ("
+                            + PG_SCHEMA_LOCK_CLASS + ", " + table.names.events().hashCode() + ") that serialises "
+                            + "schema creation was not obtained within " + SCHEMA_LOCK_TIMEOUT_SECONDS + " s. Another "
+                            + "session holds it (see pg_locks where locktype = 'advisory'); retry when it is done.", e);
+                }
+                throw e;
+            }
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+            c.commit();
+            committed = true;
+        } finally {
+            if (!committed) {
+                try {
+                    c.rollback();
+                } catch (SQLException e) {
+                    LOG.debug("rollback of the schema transaction failed: {}", e.toString());
+                }
+            }
+            if (autoCommit) {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    private static void runAutoCommitted(Connection c, List<String> statements) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        if (!autoCommit) {
+            c.setAutoCommit(true);
+        }
+        try (Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        } finally {
+            if (!autoCommit) {
+                c.setAutoCommit(false);
+            }
+        }
     }
 
     /**
