@@ -204,7 +204,7 @@ public final class JdbcEventStore implements EventStore {
      * finds everything created. The head-row insert is idempotent by itself as well.
      *
      * @throws EventStoreException when a statement fails, or the lock is not obtained within
-     *                             {@value #SCHEMA_LOCK_TIMEOUT_SECONDS} seconds
+     *                             60 seconds
      */
     public void createSchema() {
         ensureOpen();
@@ -231,6 +231,8 @@ public final class JdbcEventStore implements EventStore {
 
     /** How long {@link #createSchema()} waits for another process creating the same schema. */
     static final int SCHEMA_LOCK_TIMEOUT_SECONDS = 60;
+    /** {@link #SCHEMA_LOCK_TIMEOUT_SECONDS}, lowered by tests. */
+    private volatile int schemaLockTimeoutSeconds = SCHEMA_LOCK_TIMEOUT_SECONDS;
     /** First key of PostgreSQL's two-key advisory lock for schema creation: "mddd" in ASCII. */
     private static final int PG_SCHEMA_LOCK_CLASS = 0x6D646464;
     private static final Map<String, Object> H2_SCHEMA_LOCKS = new java.util.concurrent.ConcurrentHashMap<>();
@@ -250,7 +252,7 @@ public final class JdbcEventStore implements EventStore {
         Object granted;
         try (PreparedStatement ps = c.prepareStatement("SELECT GET_LOCK(?, ?)")) {
             ps.setString(1, lock);
-            ps.setInt(2, SCHEMA_LOCK_TIMEOUT_SECONDS);
+            ps.setInt(2, schemaLockTimeoutSeconds);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 granted = rs.getObject(1);
@@ -259,7 +261,7 @@ public final class JdbcEventStore implements EventStore {
         if (granted == null || ((Number) granted).intValue() != 1) {
             throw new EventStoreException("JdbcEventStore could not create the schema of table '"
                     + table.names.events() + "' on " + target + ": the lock '" + lock + "' that serialises schema "
-                    + "creation was not obtained within " + SCHEMA_LOCK_TIMEOUT_SECONDS + " s (GET_LOCK returned "
+                    + "creation was not obtained within " + schemaLockTimeoutSeconds + " s (GET_LOCK returned "
                     + granted + "). Another session holds it — another instance creating the schema, or a stuck "
                     + "session: find it with SELECT IS_USED_LOCK('" + lock + "'), then retry.");
         }
@@ -287,7 +289,7 @@ public final class JdbcEventStore implements EventStore {
         }
         boolean committed = false;
         try (Statement s = c.createStatement()) {
-            s.execute("SET LOCAL lock_timeout = '" + SCHEMA_LOCK_TIMEOUT_SECONDS + "s'");
+            s.execute("SET LOCAL lock_timeout = '" + schemaLockTimeoutSeconds + "s'");
             try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)")) {
                 ps.setInt(1, PG_SCHEMA_LOCK_CLASS);
                 ps.setInt(2, table.names.events().hashCode());
@@ -297,7 +299,7 @@ public final class JdbcEventStore implements EventStore {
                     throw new EventStoreException("JdbcEventStore could not create the schema of table '"
                             + table.names.events() + "' on " + target + ": the advisory lock ("
                             + PG_SCHEMA_LOCK_CLASS + ", " + table.names.events().hashCode() + ") that serialises "
-                            + "schema creation was not obtained within " + SCHEMA_LOCK_TIMEOUT_SECONDS + " s. Another "
+                            + "schema creation was not obtained within " + schemaLockTimeoutSeconds + " s. Another "
                             + "session holds it (see pg_locks where locktype = 'advisory'); retry when it is done.", e);
                 }
                 throw e;
@@ -956,6 +958,10 @@ public final class JdbcEventStore implements EventStore {
     /** Number of append transactions committed so far. */
     long committedTransactions() {
         return transactions.get();
+    }
+
+    void schemaLockTimeoutSeconds(int seconds) {
+        this.schemaLockTimeoutSeconds = seconds;
     }
 
     void hook(TransactionHook value) {

@@ -1,9 +1,11 @@
 package io.modularddd.eventstore.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.modularddd.core.AggregateId;
 import io.modularddd.core.AppendRequest;
+import io.modularddd.core.EventStoreException;
 import io.modularddd.core.ExpectedVersion;
 import io.modularddd.core.NewEvent;
 import io.modularddd.testkit.ContractEvents.Happened;
@@ -61,6 +63,47 @@ class ConcurrentCreateSchemaTest {
         JdbcService service = new JdbcService("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "",
                 "embedded");
         race(service, false);
+    }
+
+    @Test
+    void a_schema_lock_held_elsewhere_fails_create_schema_on_mariadb_with_a_clear_error() throws Exception {
+        JdbcService service = TestDatabases.MARIADB.service();
+        String table = TestDatabases.uniqueTable();
+        try (JdbcEventStore store = TestDatabases.MARIADB.builder(service, table).build();
+             Connection other = TestDatabases.connect(service); Statement s = other.createStatement()) {
+            // given: another session holds the lock, as a stuck instance would
+            ResultSet rs = s.executeQuery("SELECT GET_LOCK('modularddd:" + table + "', 1)");
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+            store.schemaLockTimeoutSeconds(1);
+            // then
+            assertThatThrownBy(store::createSchema).isInstanceOf(EventStoreException.class)
+                    .hasMessageContaining("'modularddd:" + table + "'").hasMessageContaining("within 1 s")
+                    .hasMessageContaining("IS_USED_LOCK");
+            // and once it is released, it works
+            s.executeQuery("SELECT RELEASE_LOCK('modularddd:" + table + "')").close();
+            store.createSchema();
+        } finally {
+            TestDatabases.drop(service, table);
+        }
+    }
+
+    @Test
+    void a_schema_lock_held_elsewhere_fails_create_schema_on_postgresql_with_a_clear_error() throws Exception {
+        JdbcService service = TestDatabases.POSTGRESQL.service();
+        String table = TestDatabases.uniqueTable();
+        try (JdbcEventStore store = TestDatabases.POSTGRESQL.builder(service, table).build();
+             Connection other = TestDatabases.connect(service); Statement s = other.createStatement()) {
+            s.executeQuery("SELECT pg_advisory_lock(" + 0x6D646464 + ", " + table.hashCode() + ")").close();
+            store.schemaLockTimeoutSeconds(1);
+            assertThatThrownBy(store::createSchema).isInstanceOf(EventStoreException.class)
+                    .hasMessageContaining("advisory lock").hasMessageContaining("within 1 s")
+                    .hasMessageContaining(table);
+            s.executeQuery("SELECT pg_advisory_unlock(" + 0x6D646464 + ", " + table.hashCode() + ")").close();
+            store.createSchema();
+        } finally {
+            TestDatabases.drop(service, table);
+        }
     }
 
     private static void race(JdbcService service, boolean partitioned) throws Exception {
