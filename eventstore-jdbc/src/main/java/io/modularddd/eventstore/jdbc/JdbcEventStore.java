@@ -15,9 +15,11 @@ import io.modularddd.core.EventMetadata;
 import io.modularddd.core.EventStore;
 import io.modularddd.core.EventStoreException;
 import io.modularddd.core.EventStream;
+import io.modularddd.core.MissingEventsException;
 import io.modularddd.core.NewEvent;
 import io.modularddd.core.SerializationException;
 import io.modularddd.core.StoredEvent;
+import io.modularddd.core.StreamArchivedException;
 import io.modularddd.core.internal.Checks;
 import io.modularddd.core.internal.Idempotency;
 import io.modularddd.core.internal.IteratorEventStream;
@@ -53,6 +55,7 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.InsertValuesStepN;
 import org.jooq.Record;
+import org.jooq.Record2;
 import org.jooq.Record4;
 import org.jooq.Result;
 import org.jooq.conf.RenderQuotedNames;
@@ -367,6 +370,77 @@ public final class JdbcEventStore implements EventStore {
                     table.events, DSL.name("pmax"), DSL.name("p" + upperBound), DSL.inline(upperBound)).execute();
         } catch (SQLException | DataAccessException e) {
             throw SqlErrors.failure("adding partition p" + upperBound, target, e);
+        }
+    }
+
+    /**
+     * Archives the start of the log in the partitioned layout: drops the oldest partitions whose upper
+     * bound is at most {@code position}, so every event below {@code position} may be gone afterwards and
+     * every event at or above it is kept. Only a leading run of partitions is ever dropped — the log that
+     * remains is always a suffix, never one with a hole — and never the partition holding the newest event
+     * (its bound must also be at most the last position), so positions keep growing from where they were.
+     *
+     * <p>Readers handle the result: {@link #readAll(long, int)} from a position inside the dropped prefix
+     * continues at the first stored position; {@link #load} of a stream whose requested versions were
+     * dropped throws {@link StreamArchivedException} naming its first available version (load from there, on
+     * top of a snapshot). A stream all of whose events were dropped reads as empty: snapshot live aggregates
+     * before archiving their beginning.
+     *
+     * <p>Cost: {@code ALTER TABLE ... DROP PARTITION} deletes the partitions' files without copying rows, but
+     * takes an exclusive metadata lock on the table: it waits for every running transaction and query on the
+     * table (appends, open reads) to end and blocks new ones until it is done — usually milliseconds, as long
+     * as no long transaction holds the table. Run it off-peak.
+     *
+     * @param position the first position to keep; partitions entirely below it (and below the last
+     *                 position) are dropped
+     * @return the names of the dropped partitions, oldest first; empty when none qualified
+     * @throws IllegalStateException    when the store was not built with {@code partitioned(true)}
+     * @throws IllegalArgumentException when {@code position < 1}
+     * @throws EventStoreException      when the database refuses
+     */
+    public List<String> dropPartitionsBefore(long position) {
+        ensureOpen();
+        if (!partitioned) {
+            throw new IllegalStateException("dropPartitionsBefore needs the partitioned layout: build the store with "
+                    + "partitioned(true) (MySQL/MariaDB only); in the default layout delete nothing by hand, readers "
+                    + "report such holes as MissingEventsException");
+        }
+        if (position < 1) {
+            throw new IllegalArgumentException("position must be at least 1 but was " + position);
+        }
+        try (Connection c = dataSource.getConnection()) {
+            DSLContext ctx = DSL.using(c, dialect.sqlDialect(), settings);
+            Long lastPosition = ctx.select(DSL.max(table.position)).from(table.events).fetchOne(0, Long.class);
+            long last = lastPosition == null ? 0 : lastPosition;
+            List<String> drop = new ArrayList<>();
+            for (Record r : ctx.resultQuery("select partition_name, partition_description from "
+                    + "information_schema.partitions where table_schema = database() and table_name = {0} "
+                    + "order by partition_ordinal_position", DSL.val(table.names.events())).fetch()) {
+                String bound = r.get(1, String.class);
+                if (bound == null || !bound.chars().allMatch(Character::isDigit)) {
+                    break; // MAXVALUE (or not a range partition): always kept
+                }
+                long upper = Long.parseLong(bound);
+                if (upper > position || upper > last) {
+                    break;
+                }
+                drop.add(r.get(0, String.class));
+            }
+            if (drop.isEmpty()) {
+                LOG.info("JdbcEventStore dropPartitionsBefore({}) on {}: no partition lies entirely below it and below "
+                        + "the last position {}", position, table.names.events(), last);
+                return List.of();
+            }
+            List<org.jooq.Name> names = new ArrayList<>();
+            for (String n : drop) {
+                names.add(DSL.name(n));
+            }
+            ctx.query("alter table {0} drop partition {1}", table.events, DSL.list(names)).execute();
+            LOG.info("JdbcEventStore archived partitions {} of {} (positions below {})", drop, table.names.events(),
+                    position);
+            return List.copyOf(drop);
+        } catch (SQLException | DataAccessException e) {
+            throw SqlErrors.failure("dropping partitions before position " + position, target, e);
         }
     }
 
@@ -818,6 +892,15 @@ public final class JdbcEventStore implements EventStore {
 
     // ------------------------------------------------------------------ reads
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Versions are dense, so a page that starts above the version asked for, or skips one, shows that
+     * events are missing: when the stream's first stored version lies above {@code fromVersion} (its
+     * beginning was archived, e.g. by {@link #dropPartitionsBefore(long)}) this throws
+     * {@link StreamArchivedException}; when earlier versions exist, it is a hole and this throws
+     * {@link MissingEventsException}. Only an empty page or one that starts late costs an extra query.
+     */
     @Override
     public EventStream load(AggregateId aggregateId, long fromVersion, long toVersion) {
         StoreChecks.load(aggregateId, fromVersion, toVersion);
@@ -832,15 +915,51 @@ public final class JdbcEventStore implements EventStore {
                 // versions are dense, so the page is exactly from..from+limit-1: a bounded range lets every
                 // optimizer seek to it (MariaDB otherwise walks the stream from its first version)
                 long to = Math.min(toVersion, from > Long.MAX_VALUE - limit ? Long.MAX_VALUE : from + limit - 1);
-                return query("loading stream '" + aggregateId.value() + "'", () -> decode(reads.select(table.readColumns())
+                List<StoredEvent> page = query("loading stream '" + aggregateId.value() + "'", () -> decode(reads
+                        .select(table.readColumns())
                         .from(table.events)
                         .where(table.aggregateId.eq(aggregateId.value()))
                         .and(table.version.between(from, to))
                         .orderBy(table.aggregateId, table.version)
                         .limit(limit)
                         .fetch()));
+                checkStreamPage(aggregateId, from, toVersion, page, page.isEmpty() ? null : page.get(0));
+                return page;
             }
         }, () -> { });
+    }
+
+    /**
+     * Checks one stream's events read from {@code from} on for missing versions. {@code first} is the first
+     * event read (or {@code null}); when it is missing or not at {@code from}, one indexed query decides
+     * between "nothing more", an archived beginning and a hole.
+     */
+    private void checkStreamPage(AggregateId id, long from, long toVersion, List<StoredEvent> events,
+                                 StoredEvent first) {
+        if (first == null || first.version() != from) {
+            Record2<Long, Long> probe = query("looking for the versions of stream '" + id.value() + "'", () -> reads
+                    .select(DSL.field(DSL.select(DSL.min(table.version)).from(table.events)
+                                    .where(table.aggregateId.eq(id.value())).and(table.version.ge(from))),
+                            DSL.field(DSL.select(DSL.min(table.version)).from(table.events)
+                                    .where(table.aggregateId.eq(id.value()))))
+                    .fetchOne());
+            Long next = probe == null ? null : probe.value1();
+            // nothing at or after from: the stream ends before it. next == from: appended after the page was
+            // read (a newer version becomes visible only after the older ones), so not a hole either
+            if (next != null && next > from) {
+                if (next.equals(probe.value2())) {
+                    throw new StreamArchivedException(id, from, next);
+                }
+                throw new MissingEventsException(id, from, Math.min(next - 1, toVersion));
+            }
+        }
+        long expected = -1;
+        for (StoredEvent e : events) {
+            if (expected != -1 && e.version() != expected) {
+                throw new MissingEventsException(id, expected, e.version() - 1);
+            }
+            expected = e.version() + 1;
+        }
     }
 
     @Override
@@ -868,28 +987,80 @@ public final class JdbcEventStore implements EventStore {
         }
         Map<AggregateId, EventStream> result = new LinkedHashMap<>();
         for (AggregateId id : ids) {
-            result.put(id, EventStream.of(byStream.getOrDefault(id.value(), List.of())));
+            List<StoredEvent> events = byStream.getOrDefault(id.value(), List.of());
+            // the same checks as load: only a stream read empty or starting late costs a query
+            checkStreamPage(id, fromVersion, toVersion, events, events.isEmpty() ? null : events.get(0));
+            result.put(id, EventStream.of(events));
         }
         return result;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Positions are dense and become visible in order, so a missing position followed by a stored one is
+     * a hole and throws {@link MissingEventsException} naming the missing positions — except at the start of
+     * the log: when {@code fromPosition} lies before the first stored position (older events were archived,
+     * e.g. by {@link #dropPartitionsBefore(long)}), the read continues at the first stored position. A page
+     * that is full costs nothing extra; one that is short, empty or starts late costs one indexed query.
+     */
     @Override
     public EventStream readAll(long fromPosition, int limit) {
         StoreChecks.readAll(fromPosition, limit);
         ensureOpen();
         return new IteratorEventStream(new PositionPagingIterator(fromPosition, limit, pageSize) {
+            private boolean started;
+
             @Override
             protected List<StoredEvent> fetchFrom(long from, int want) {
-                return query("reading all events from position " + from, () -> decode(reads
-                        .select(table.readColumns())
-                        .from(table.events)
-                        .where(table.position.between(from, from > Long.MAX_VALUE - want ? Long.MAX_VALUE
-                                : from + want - 1))
-                        .orderBy(table.position)
-                        .limit(want)
-                        .fetch()));
+                boolean firstPage = !started;
+                started = true;
+                return readAllPage(from, want, firstPage);
             }
         }, () -> { });
+    }
+
+    private List<StoredEvent> readAllPage(long from, int want, boolean firstPage) {
+        List<StoredEvent> page = query("reading all events from position " + from, () -> decode(reads
+                .select(table.readColumns())
+                .from(table.events)
+                .where(table.position.between(from, from > Long.MAX_VALUE - want ? Long.MAX_VALUE
+                        : from + want - 1))
+                .orderBy(table.position)
+                .limit(want)
+                .fetch()));
+        for (int i = 1; i < page.size(); i++) {
+            long previous = page.get(i - 1).position();
+            if (page.get(i).position() != previous + 1) {
+                throw new MissingEventsException(previous + 1, page.get(i).position() - 1, "");
+            }
+        }
+        boolean startsAtFrom = !page.isEmpty() && page.get(0).position() == from;
+        if (startsAtFrom && page.size() == want) {
+            return page;
+        }
+        // short, empty or starting late: the end of the log, a prefix archived, or a hole. One query tells:
+        // the first stored position after the page, and the first stored position of all
+        long last = startsAtFrom ? page.get(page.size() - 1).position() : from - 1;
+        Record2<Long, Long> probe = query("looking for the positions after " + last, () -> reads
+                .select(DSL.field(DSL.select(DSL.min(table.position)).from(table.events).where(table.position.gt(last))),
+                        DSL.field(DSL.select(DSL.min(table.position)).from(table.events)))
+                .fetchOne());
+        Long next = probe == null ? null : probe.value1();
+        // nothing after the page: the end of the log. last + 1: appended after the page was read (positions
+        // become visible in order, so a position seen now that was not seen before is new, not a gap)
+        if (next == null || next == last + 1) {
+            return page;
+        }
+        if (next.equals(probe.value2())) {
+            if (firstPage) {
+                // from lies in the archived prefix: continue at the first stored position
+                return readAllPage(next, want, false);
+            }
+            throw new MissingEventsException(last + 1, next - 1, " (they were removed while this read was in "
+                    + "progress, e.g. archived with dropPartitionsBefore; the log now starts at position " + next + ")");
+        }
+        throw new MissingEventsException(last + 1, next - 1, "");
     }
 
     @Override
