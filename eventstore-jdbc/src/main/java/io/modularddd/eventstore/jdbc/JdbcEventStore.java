@@ -899,7 +899,8 @@ public final class JdbcEventStore implements EventStore {
      * events are missing: when the stream's first stored version lies above {@code fromVersion} (its
      * beginning was archived, e.g. by {@link #dropPartitionsBefore(long)}) this throws
      * {@link StreamArchivedException}; when earlier versions exist, it is a hole and this throws
-     * {@link MissingEventsException}. Only an empty page or one that starts late costs an extra query.
+     * {@link MissingEventsException}. Each page also reads the stream's last version in the same statement,
+     * so only a page that is empty, starts late or stops short of it costs an extra query.
      */
     @Override
     public EventStream load(AggregateId aggregateId, long fromVersion, long toVersion) {
@@ -915,51 +916,75 @@ public final class JdbcEventStore implements EventStore {
                 // versions are dense, so the page is exactly from..from+limit-1: a bounded range lets every
                 // optimizer seek to it (MariaDB otherwise walks the stream from its first version)
                 long to = Math.min(toVersion, from > Long.MAX_VALUE - limit ? Long.MAX_VALUE : from + limit - 1);
-                List<StoredEvent> page = query("loading stream '" + aggregateId.value() + "'", () -> decode(reads
-                        .select(table.readColumns())
+                // the stream's last version, read in the same statement (one index entry, evaluated once): it tells
+                // a short page that ends the stream from one that ends at a hole, in the same snapshot
+                Field<Long> streamLast = DSL.field(appendSql.lastVersion(DSL.val(aggregateId.value(),
+                        table.aggregateId))).as("modularddd_stream_last");
+                Result<Record> rows = query("loading stream '" + aggregateId.value() + "'", () -> reads
+                        .select(withColumn(table.readColumns(), streamLast))
                         .from(table.events)
                         .where(table.aggregateId.eq(aggregateId.value()))
                         .and(table.version.between(from, to))
                         .orderBy(table.aggregateId, table.version)
                         .limit(limit)
-                        .fetch()));
-                checkStreamPage(aggregateId, from, toVersion, page, page.isEmpty() ? null : page.get(0));
+                        .fetch());
+                List<StoredEvent> page = query("loading stream '" + aggregateId.value() + "'", () -> decode(rows));
+                checkStreamPage(aggregateId, from, toVersion, page, page.size() == limit,
+                        rows.isEmpty() ? null : rows.get(0).get(streamLast));
                 return page;
             }
         }, () -> { });
     }
 
     /**
-     * Checks one stream's events read from {@code from} on for missing versions. {@code first} is the first
-     * event read (or {@code null}); when it is missing or not at {@code from}, one indexed query decides
-     * between "nothing more", an archived beginning and a hole.
+     * Checks one stream's events read from {@code from} on for missing versions. {@code full}: the read
+     * stopped at its page limit (the next page goes on). {@code streamLast}: the stream's last version seen
+     * by the same statement, or {@code null} when the read was not bounded by a page (loadBatch). Only a
+     * read that is empty, starts late or stops short of {@code streamLast} costs an extra query.
      */
-    private void checkStreamPage(AggregateId id, long from, long toVersion, List<StoredEvent> events,
-                                 StoredEvent first) {
-        if (first == null || first.version() != from) {
-            Record2<Long, Long> probe = query("looking for the versions of stream '" + id.value() + "'", () -> reads
-                    .select(DSL.field(DSL.select(DSL.min(table.version)).from(table.events)
-                                    .where(table.aggregateId.eq(id.value())).and(table.version.ge(from))),
-                            DSL.field(DSL.select(DSL.min(table.version)).from(table.events)
-                                    .where(table.aggregateId.eq(id.value()))))
-                    .fetchOne());
-            Long next = probe == null ? null : probe.value1();
-            // nothing at or after from: the stream ends before it. next == from: appended after the page was
-            // read (a newer version becomes visible only after the older ones), so not a hole either
-            if (next != null && next > from) {
-                if (next.equals(probe.value2())) {
-                    throw new StreamArchivedException(id, from, next);
-                }
-                throw new MissingEventsException(id, from, Math.min(next - 1, toVersion));
+    private void checkStreamPage(AggregateId id, long from, long toVersion, List<StoredEvent> events, boolean full,
+                                 Long streamLast) {
+        for (int i = 1; i < events.size(); i++) {
+            long previous = events.get(i - 1).version();
+            if (events.get(i).version() != previous + 1) {
+                throw new MissingEventsException(id, previous + 1, events.get(i).version() - 1);
             }
         }
-        long expected = -1;
-        for (StoredEvent e : events) {
-            if (expected != -1 && e.version() != expected) {
-                throw new MissingEventsException(id, expected, e.version() - 1);
+        if (!events.isEmpty() && events.get(0).version() == from) {
+            long last = events.get(events.size() - 1).version();
+            if (full || streamLast == null || last >= Math.min(streamLast, toVersion)) {
+                return;
             }
-            expected = e.version() + 1;
+            // a short page although the stream goes on (in the same snapshot): a hole after it
+            Long next = streamProbe(id, last + 1).value1();
+            throw new MissingEventsException(id, last + 1, Math.min(next == null ? streamLast : next - 1, toVersion));
         }
+        Record2<Long, Long> probe = streamProbe(id, from);
+        Long next = probe.value1();
+        // nothing at or after from: the stream ends before it. next == from: appended after the page was read
+        // (a newer version becomes visible only after the older ones), so not a hole either
+        if (next != null && next > from) {
+            if (next.equals(probe.value2())) {
+                throw new StreamArchivedException(id, from, next);
+            }
+            throw new MissingEventsException(id, from, Math.min(next - 1, toVersion));
+        }
+    }
+
+    /** The stream's first version at or after {@code from}, and its first version of all (indexed look-ups). */
+    private Record2<Long, Long> streamProbe(AggregateId id, long from) {
+        return query("looking for the versions of stream '" + id.value() + "'", () -> reads
+                .select(DSL.field(DSL.select(DSL.min(table.version)).from(table.events)
+                                .where(table.aggregateId.eq(id.value())).and(table.version.ge(from))),
+                        DSL.field(DSL.select(DSL.min(table.version)).from(table.events)
+                                .where(table.aggregateId.eq(id.value()))))
+                .fetchOne());
+    }
+
+    private static Field<?>[] withColumn(Field<?>[] columns, Field<?> extra) {
+        Field<?>[] all = java.util.Arrays.copyOf(columns, columns.length + 1);
+        all[columns.length] = extra;
+        return all;
     }
 
     @Override
@@ -989,7 +1014,9 @@ public final class JdbcEventStore implements EventStore {
         for (AggregateId id : ids) {
             List<StoredEvent> events = byStream.getOrDefault(id.value(), List.of());
             // the same checks as load: only a stream read empty or starting late costs a query
-            checkStreamPage(id, fromVersion, toVersion, events, events.isEmpty() ? null : events.get(0));
+            // a read not bounded by a page holds every stored version in the range: only an empty result or one
+            // that starts late needs a look
+            checkStreamPage(id, fromVersion, toVersion, events, false, null);
             result.put(id, EventStream.of(events));
         }
         return result;
@@ -1002,7 +1029,9 @@ public final class JdbcEventStore implements EventStore {
      * a hole and throws {@link MissingEventsException} naming the missing positions — except at the start of
      * the log: when {@code fromPosition} lies before the first stored position (older events were archived,
      * e.g. by {@link #dropPartitionsBefore(long)}), the read continues at the first stored position. A page
-     * that is full costs nothing extra; one that is short, empty or starts late costs one indexed query.
+     * that is full, or ends at the log's last position, costs nothing extra (the last position is read in
+     * the same statement); one that is empty, starts late or stops short of the last position costs one
+     * indexed query.
      */
     @Override
     public EventStream readAll(long fromPosition, int limit) {
@@ -1021,14 +1050,19 @@ public final class JdbcEventStore implements EventStore {
     }
 
     private List<StoredEvent> readAllPage(long from, int want, boolean firstPage) {
-        List<StoredEvent> page = query("reading all events from position " + from, () -> decode(reads
-                .select(table.readColumns())
+        // the log's last position, read in the same statement (the primary key's last entry, evaluated once):
+        // it tells a short page at the end of the log from one that stops at a hole, in the same snapshot
+        Field<Long> logLast = DSL.field(DSL.select(DSL.max(table.position)).from(table.events))
+                .as("modularddd_log_last");
+        Result<Record> rows = query("reading all events from position " + from, () -> reads
+                .select(withColumn(table.readColumns(), logLast))
                 .from(table.events)
                 .where(table.position.between(from, from > Long.MAX_VALUE - want ? Long.MAX_VALUE
                         : from + want - 1))
                 .orderBy(table.position)
                 .limit(want)
-                .fetch()));
+                .fetch());
+        List<StoredEvent> page = query("reading all events from position " + from, () -> decode(rows));
         for (int i = 1; i < page.size(); i++) {
             long previous = page.get(i - 1).position();
             if (page.get(i).position() != previous + 1) {
@@ -1036,11 +1070,12 @@ public final class JdbcEventStore implements EventStore {
             }
         }
         boolean startsAtFrom = !page.isEmpty() && page.get(0).position() == from;
-        if (startsAtFrom && page.size() == want) {
+        if (startsAtFrom && (page.size() == want
+                || page.get(page.size() - 1).position() >= rows.get(0).get(logLast))) {
             return page;
         }
-        // short, empty or starting late: the end of the log, a prefix archived, or a hole. One query tells:
-        // the first stored position after the page, and the first stored position of all
+        // empty, starting late, or short although the log goes on: the end of the log, an archived prefix or
+        // a hole. One indexed query tells: the first stored position after the page, and the first of all
         long last = startsAtFrom ? page.get(page.size() - 1).position() : from - 1;
         Record2<Long, Long> probe = query("looking for the positions after " + last, () -> reads
                 .select(DSL.field(DSL.select(DSL.min(table.position)).from(table.events).where(table.position.gt(last))),

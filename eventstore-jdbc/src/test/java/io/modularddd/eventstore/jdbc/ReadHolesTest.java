@@ -163,6 +163,18 @@ class ReadHolesTest {
 
     @ParameterizedTest
     @EnumSource(TestDatabases.class)
+    void load_across_a_hole_that_starts_after_a_short_page_is_detected(TestDatabases database) throws Exception {
+        open(database, 5);
+        AggregateId id = stream(12);
+        deletePositions(4, 10); // page 1..5 returns 1..3, and nothing up to the page's end
+        assertThatThrownBy(() -> store.load(id).toList()).isInstanceOf(MissingEventsException.class)
+                .hasMessageContaining("versions 4 to 10");
+        // a range that ends before the hole is whole
+        assertThat(store.load(id, 1, 3).toList()).hasSize(3);
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.class)
     void load_of_a_stream_whose_first_versions_are_gone_says_where_it_starts_now(TestDatabases database)
             throws Exception {
         open(database, 500);
