@@ -98,7 +98,10 @@ import org.slf4j.LoggerFactory;
  * <h2>Reading</h2>
  * {@link #load} and {@link #readAll} read in keyset pages of {@link Builder#pageSize(int)} events, each
  * page one query on a connection borrowed for that query only: a short stream is one round trip, a
- * stream of millions never sits in memory, and an abandoned stream holds no connection.
+ * stream of millions never sits in memory, and an abandoned stream holds no connection. Reads never
+ * return a silently shortened stream: a hole throws {@link MissingEventsException}, a stream whose
+ * requested versions were archived {@link StreamArchivedException}; {@code readAll} from inside an
+ * archived prefix of the log ({@link #dropPartitionsBefore(long)}) continues at the first stored event.
  *
  * <h2>Failures</h2>
  * Driver exceptions become {@link EventStoreException} (with the cause attached), except when the

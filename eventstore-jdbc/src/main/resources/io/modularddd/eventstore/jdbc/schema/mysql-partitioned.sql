@@ -10,6 +10,8 @@
 -- JdbcEventStore.addPartition(upperBound), which reorganises the (empty) MAXVALUE partition:
 --   ALTER TABLE `event_store` REORGANIZE PARTITION `pmax` INTO (
 --     PARTITION `p4000000` VALUES LESS THAN (4000000), PARTITION `pmax` VALUES LESS THAN MAXVALUE);
+-- Archive the oldest ones with JdbcEventStore.dropPartitionsBefore(position), never by hand: readers
+-- continue after an archived prefix, but report a partition missing in the middle as a hole.
 --
 -- Everything else is as in mysql.sql (see the notes there). createSchema() runs exactly this file with
 -- the identifiers starting with `event_store` renamed. Idempotent.
