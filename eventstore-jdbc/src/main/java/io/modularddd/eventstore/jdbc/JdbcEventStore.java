@@ -15,9 +15,11 @@ import io.modularddd.core.EventMetadata;
 import io.modularddd.core.EventStore;
 import io.modularddd.core.EventStoreException;
 import io.modularddd.core.EventStream;
+import io.modularddd.core.MissingEventsException;
 import io.modularddd.core.NewEvent;
 import io.modularddd.core.SerializationException;
 import io.modularddd.core.StoredEvent;
+import io.modularddd.core.StreamArchivedException;
 import io.modularddd.core.internal.Checks;
 import io.modularddd.core.internal.Idempotency;
 import io.modularddd.core.internal.IteratorEventStream;
@@ -53,6 +55,7 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.InsertValuesStepN;
 import org.jooq.Record;
+import org.jooq.Record2;
 import org.jooq.Record4;
 import org.jooq.Result;
 import org.jooq.conf.RenderQuotedNames;
@@ -95,7 +98,10 @@ import org.slf4j.LoggerFactory;
  * <h2>Reading</h2>
  * {@link #load} and {@link #readAll} read in keyset pages of {@link Builder#pageSize(int)} events, each
  * page one query on a connection borrowed for that query only: a short stream is one round trip, a
- * stream of millions never sits in memory, and an abandoned stream holds no connection.
+ * stream of millions never sits in memory, and an abandoned stream holds no connection. Reads never
+ * return a silently shortened stream: a hole throws {@link MissingEventsException}, a stream whose
+ * requested versions were archived {@link StreamArchivedException}; {@code readAll} from inside an
+ * archived prefix of the log ({@link #dropPartitionsBefore(long)}) continues at the first stored event.
  *
  * <h2>Failures</h2>
  * Driver exceptions become {@link EventStoreException} (with the cause attached), except when the
@@ -204,30 +210,146 @@ public final class JdbcEventStore implements EventStore {
      * shipped script of the dialect ({@code io/modularddd/eventstore/jdbc/schema/*.sql}) with the
      * configured names.
      *
-     * @throws EventStoreException when a statement fails
+     * <p>Safe when several processes call it at once (application instances starting together): the
+     * script runs under a lock named after the table — {@code GET_LOCK('modularddd:<table>', 60)} on
+     * MySQL/MariaDB, {@code pg_advisory_xact_lock} in one transaction on PostgreSQL (DDL is
+     * transactional there), a lock of this JVM on H2 (which has no advisory locks) — so the second caller
+     * finds everything created. The head-row insert is idempotent by itself as well.
+     *
+     * @throws EventStoreException when a statement fails, or the lock is not obtained within
+     *                             60 seconds
      */
     public void createSchema() {
         ensureOpen();
         List<String> statements = SchemaScript.statements(dialect, partitioned, table.names);
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            boolean autoCommit = c.getAutoCommit();
-            if (!autoCommit) {
-                c.setAutoCommit(true);
-            }
-            try {
-                for (String sql : statements) {
-                    s.execute(sql);
+        try (Connection c = dataSource.getConnection()) {
+            switch (dialect) {
+                case MARIADB, MYSQL -> createSchemaUnderNamedLock(c, statements);
+                case POSTGRESQL -> createSchemaInLockedTransaction(c, statements);
+                case H2 -> {
+                    // H2 has no advisory lock; concurrent CREATE INDEX IF NOT EXISTS fails with "object already
+                    // exists". Its databases are embedded, so serialising the JVM's callers covers them.
+                    synchronized (H2_SCHEMA_LOCKS.computeIfAbsent(table.names.events(), k -> new Object())) {
+                        runAutoCommitted(c, statements);
+                    }
                 }
-            } finally {
-                if (!autoCommit) {
-                    c.setAutoCommit(false);
-                }
+                default -> throw new IllegalStateException("no schema creation for dialect " + dialect);
             }
         } catch (SQLException e) {
             throw SqlErrors.failure("creating the schema", target, e);
         }
         LOG.info("JdbcEventStore schema ready: {} on {}{}", table.names.events(), target,
                 partitioned ? " (partitioned layout)" : "");
+    }
+
+    /** How long {@link #createSchema()} waits for another process creating the same schema. */
+    static final int SCHEMA_LOCK_TIMEOUT_SECONDS = 60;
+    /** {@link #SCHEMA_LOCK_TIMEOUT_SECONDS}, lowered by tests. */
+    private volatile int schemaLockTimeoutSeconds = SCHEMA_LOCK_TIMEOUT_SECONDS;
+    /** First key of PostgreSQL's two-key advisory lock for schema creation: "mddd" in ASCII. */
+    private static final int PG_SCHEMA_LOCK_CLASS = 0x6D646464;
+    private static final Map<String, Object> H2_SCHEMA_LOCKS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The name of the MySQL/MariaDB lock that serialises schema creation (at most 59 of the allowed 64 chars). */
+    String schemaLockName() {
+        return "modularddd:" + table.names.events();
+    }
+
+    /**
+     * MySQL/MariaDB: DDL commits implicitly, so a transaction cannot serialise it; a named lock of the
+     * session can. It is released before the connection goes back to the pool (and by the server if the
+     * session dies).
+     */
+    private void createSchemaUnderNamedLock(Connection c, List<String> statements) throws SQLException {
+        String lock = schemaLockName();
+        Object granted;
+        try (PreparedStatement ps = c.prepareStatement("SELECT GET_LOCK(?, ?)")) {
+            ps.setString(1, lock);
+            ps.setInt(2, schemaLockTimeoutSeconds);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                granted = rs.getObject(1);
+            }
+        }
+        if (granted == null || ((Number) granted).intValue() != 1) {
+            throw new EventStoreException("JdbcEventStore could not create the schema of table '"
+                    + table.names.events() + "' on " + target + ": the lock '" + lock + "' that serialises schema "
+                    + "creation was not obtained within " + schemaLockTimeoutSeconds + " s (GET_LOCK returned "
+                    + granted + "). Another session holds it — another instance creating the schema, or a stuck "
+                    + "session: find it with SELECT IS_USED_LOCK('" + lock + "'), then retry.");
+        }
+        try {
+            runAutoCommitted(c, statements);
+        } finally {
+            try (PreparedStatement ps = c.prepareStatement("SELECT RELEASE_LOCK(?)")) {
+                ps.setString(1, lock);
+                ps.executeQuery().close();
+            } catch (SQLException e) {
+                LOG.warn("JdbcEventStore could not release the schema lock '{}' on {}: {}", lock, target, e.toString());
+            }
+        }
+    }
+
+    /**
+     * PostgreSQL: concurrent {@code CREATE ... IF NOT EXISTS} race in the catalog (duplicate key in
+     * {@code pg_type}/{@code pg_class}). The script runs in one transaction that first takes a transaction-level
+     * advisory lock keyed on the table name, so a second caller waits and then finds everything committed.
+     */
+    private void createSchemaInLockedTransaction(Connection c, List<String> statements) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        if (autoCommit) {
+            c.setAutoCommit(false);
+        }
+        boolean committed = false;
+        try (Statement s = c.createStatement()) {
+            s.execute("SET LOCAL lock_timeout = '" + schemaLockTimeoutSeconds + "s'");
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)")) {
+                ps.setInt(1, PG_SCHEMA_LOCK_CLASS);
+                ps.setInt(2, table.names.events().hashCode());
+                ps.executeQuery().close();
+            } catch (SQLException e) {
+                if ("55P03".equals(e.getSQLState())) {
+                    throw new EventStoreException("JdbcEventStore could not create the schema of table '"
+                            + table.names.events() + "' on " + target + ": the advisory lock ("
+                            + PG_SCHEMA_LOCK_CLASS + ", " + table.names.events().hashCode() + ") that serialises "
+                            + "schema creation was not obtained within " + schemaLockTimeoutSeconds + " s. Another "
+                            + "session holds it (see pg_locks where locktype = 'advisory'); retry when it is done.", e);
+                }
+                throw e;
+            }
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+            c.commit();
+            committed = true;
+        } finally {
+            if (!committed) {
+                try {
+                    c.rollback();
+                } catch (SQLException e) {
+                    LOG.debug("rollback of the schema transaction failed: {}", e.toString());
+                }
+            }
+            if (autoCommit) {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    private static void runAutoCommitted(Connection c, List<String> statements) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        if (!autoCommit) {
+            c.setAutoCommit(true);
+        }
+        try (Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        } finally {
+            if (!autoCommit) {
+                c.setAutoCommit(false);
+            }
+        }
     }
 
     /**
@@ -258,6 +380,77 @@ public final class JdbcEventStore implements EventStore {
                     table.events, DSL.name("pmax"), DSL.name("p" + upperBound), DSL.inline(upperBound)).execute();
         } catch (SQLException | DataAccessException e) {
             throw SqlErrors.failure("adding partition p" + upperBound, target, e);
+        }
+    }
+
+    /**
+     * Archives the start of the log in the partitioned layout: drops the oldest partitions whose upper
+     * bound is at most {@code position}, so every event below {@code position} may be gone afterwards and
+     * every event at or above it is kept. Only a leading run of partitions is ever dropped — the log that
+     * remains is always a suffix, never one with a hole — and never the partition holding the newest event
+     * (its bound must also be at most the last position), so positions keep growing from where they were.
+     *
+     * <p>Readers handle the result: {@link #readAll(long, int)} from a position inside the dropped prefix
+     * continues at the first stored position; {@link #load} of a stream whose requested versions were
+     * dropped throws {@link StreamArchivedException} naming its first available version (load from there, on
+     * top of a snapshot). A stream all of whose events were dropped reads as empty: snapshot live aggregates
+     * before archiving their beginning.
+     *
+     * <p>Cost: {@code ALTER TABLE ... DROP PARTITION} deletes the partitions' files without copying rows, but
+     * takes an exclusive metadata lock on the table: it waits for every running transaction and query on the
+     * table (appends, open reads) to end and blocks new ones until it is done — usually milliseconds, as long
+     * as no long transaction holds the table. Run it off-peak.
+     *
+     * @param position the first position to keep; partitions entirely below it (and below the last
+     *                 position) are dropped
+     * @return the names of the dropped partitions, oldest first; empty when none qualified
+     * @throws IllegalStateException    when the store was not built with {@code partitioned(true)}
+     * @throws IllegalArgumentException when {@code position < 1}
+     * @throws EventStoreException      when the database refuses
+     */
+    public List<String> dropPartitionsBefore(long position) {
+        ensureOpen();
+        if (!partitioned) {
+            throw new IllegalStateException("dropPartitionsBefore needs the partitioned layout: build the store with "
+                    + "partitioned(true) (MySQL/MariaDB only); in the default layout delete nothing by hand, readers "
+                    + "report such holes as MissingEventsException");
+        }
+        if (position < 1) {
+            throw new IllegalArgumentException("position must be at least 1 but was " + position);
+        }
+        try (Connection c = dataSource.getConnection()) {
+            DSLContext ctx = DSL.using(c, dialect.sqlDialect(), settings);
+            Long lastPosition = ctx.select(DSL.max(table.position)).from(table.events).fetchOne(0, Long.class);
+            long last = lastPosition == null ? 0 : lastPosition;
+            List<String> drop = new ArrayList<>();
+            for (Record r : ctx.resultQuery("select partition_name, partition_description from "
+                    + "information_schema.partitions where table_schema = database() and table_name = {0} "
+                    + "order by partition_ordinal_position", DSL.val(table.names.events())).fetch()) {
+                String bound = r.get(1, String.class);
+                if (bound == null || !bound.chars().allMatch(Character::isDigit)) {
+                    break; // MAXVALUE (or not a range partition): always kept
+                }
+                long upper = Long.parseLong(bound);
+                if (upper > position || upper > last) {
+                    break;
+                }
+                drop.add(r.get(0, String.class));
+            }
+            if (drop.isEmpty()) {
+                LOG.info("JdbcEventStore dropPartitionsBefore({}) on {}: no partition lies entirely below it and below "
+                        + "the last position {}", position, table.names.events(), last);
+                return List.of();
+            }
+            List<org.jooq.Name> names = new ArrayList<>();
+            for (String n : drop) {
+                names.add(DSL.name(n));
+            }
+            ctx.query("alter table {0} drop partition {1}", table.events, DSL.list(names)).execute();
+            LOG.info("JdbcEventStore archived partitions {} of {} (positions below {})", drop, table.names.events(),
+                    position);
+            return List.copyOf(drop);
+        } catch (SQLException | DataAccessException e) {
+            throw SqlErrors.failure("dropping partitions before position " + position, target, e);
         }
     }
 
@@ -833,6 +1026,16 @@ public final class JdbcEventStore implements EventStore {
 
     // ------------------------------------------------------------------ reads
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Versions are dense, so a page that starts above the version asked for, or skips one, shows that
+     * events are missing: when the stream's first stored version lies above {@code fromVersion} (its
+     * beginning was archived, e.g. by {@link #dropPartitionsBefore(long)}) this throws
+     * {@link StreamArchivedException}; when earlier versions exist, it is a hole and this throws
+     * {@link MissingEventsException}. Each page also reads the stream's last version in the same statement,
+     * so only a page that is empty, starts late or stops short of it costs an extra query.
+     */
     @Override
     public EventStream load(AggregateId aggregateId, long fromVersion, long toVersion) {
         StoreChecks.load(aggregateId, fromVersion, toVersion);
@@ -847,15 +1050,75 @@ public final class JdbcEventStore implements EventStore {
                 // versions are dense, so the page is exactly from..from+limit-1: a bounded range lets every
                 // optimizer seek to it (MariaDB otherwise walks the stream from its first version)
                 long to = Math.min(toVersion, from > Long.MAX_VALUE - limit ? Long.MAX_VALUE : from + limit - 1);
-                return query("loading stream '" + aggregateId.value() + "'", () -> decode(reads.select(table.readColumns())
+                // the stream's last version, read in the same statement (one index entry, evaluated once): it tells
+                // a short page that ends the stream from one that ends at a hole, in the same snapshot
+                Field<Long> streamLast = DSL.field(appendSql.lastVersion(DSL.val(aggregateId.value(),
+                        table.aggregateId))).as("modularddd_stream_last");
+                Result<Record> rows = query("loading stream '" + aggregateId.value() + "'", () -> reads
+                        .select(withColumn(table.readColumns(), streamLast))
                         .from(table.events)
                         .where(table.aggregateId.eq(aggregateId.value()))
                         .and(table.version.between(from, to))
                         .orderBy(table.aggregateId, table.version)
                         .limit(limit)
-                        .fetch()));
+                        .fetch());
+                List<StoredEvent> page = query("loading stream '" + aggregateId.value() + "'", () -> decode(rows));
+                checkStreamPage(aggregateId, from, toVersion, page, page.size() == limit,
+                        rows.isEmpty() ? null : rows.get(0).get(streamLast));
+                return page;
             }
         }, () -> { });
+    }
+
+    /**
+     * Checks one stream's events read from {@code from} on for missing versions. {@code full}: the read
+     * stopped at its page limit (the next page goes on). {@code streamLast}: the stream's last version seen
+     * by the same statement, or {@code null} when the read was not bounded by a page (loadBatch). Only a
+     * read that is empty, starts late or stops short of {@code streamLast} costs an extra query.
+     */
+    private void checkStreamPage(AggregateId id, long from, long toVersion, List<StoredEvent> events, boolean full,
+                                 Long streamLast) {
+        for (int i = 1; i < events.size(); i++) {
+            long previous = events.get(i - 1).version();
+            if (events.get(i).version() != previous + 1) {
+                throw new MissingEventsException(id, previous + 1, events.get(i).version() - 1);
+            }
+        }
+        if (!events.isEmpty() && events.get(0).version() == from) {
+            long last = events.get(events.size() - 1).version();
+            if (full || streamLast == null || last >= Math.min(streamLast, toVersion)) {
+                return;
+            }
+            // a short page although the stream goes on (in the same snapshot): a hole after it
+            Long next = streamProbe(id, last + 1).value1();
+            throw new MissingEventsException(id, last + 1, Math.min(next == null ? streamLast : next - 1, toVersion));
+        }
+        Record2<Long, Long> probe = streamProbe(id, from);
+        Long next = probe.value1();
+        // nothing at or after from: the stream ends before it. next == from: appended after the page was read
+        // (a newer version becomes visible only after the older ones), so not a hole either
+        if (next != null && next > from) {
+            if (next.equals(probe.value2())) {
+                throw new StreamArchivedException(id, from, next);
+            }
+            throw new MissingEventsException(id, from, Math.min(next - 1, toVersion));
+        }
+    }
+
+    /** The stream's first version at or after {@code from}, and its first version of all (indexed look-ups). */
+    private Record2<Long, Long> streamProbe(AggregateId id, long from) {
+        return query("looking for the versions of stream '" + id.value() + "'", () -> reads
+                .select(DSL.field(DSL.select(DSL.min(table.version)).from(table.events)
+                                .where(table.aggregateId.eq(id.value())).and(table.version.ge(from))),
+                        DSL.field(DSL.select(DSL.min(table.version)).from(table.events)
+                                .where(table.aggregateId.eq(id.value()))))
+                .fetchOne());
+    }
+
+    private static Field<?>[] withColumn(Field<?>[] columns, Field<?> extra) {
+        Field<?>[] all = java.util.Arrays.copyOf(columns, columns.length + 1);
+        all[columns.length] = extra;
+        return all;
     }
 
     @Override
@@ -883,28 +1146,90 @@ public final class JdbcEventStore implements EventStore {
         }
         Map<AggregateId, EventStream> result = new LinkedHashMap<>();
         for (AggregateId id : ids) {
-            result.put(id, EventStream.of(byStream.getOrDefault(id.value(), List.of())));
+            List<StoredEvent> events = byStream.getOrDefault(id.value(), List.of());
+            // the same checks as load: only a stream read empty or starting late costs a query
+            // a read not bounded by a page holds every stored version in the range: only an empty result or one
+            // that starts late needs a look
+            checkStreamPage(id, fromVersion, toVersion, events, false, null);
+            result.put(id, EventStream.of(events));
         }
         return result;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Positions are dense and become visible in order, so a missing position followed by a stored one is
+     * a hole and throws {@link MissingEventsException} naming the missing positions — except at the start of
+     * the log: when {@code fromPosition} lies before the first stored position (older events were archived,
+     * e.g. by {@link #dropPartitionsBefore(long)}), the read continues at the first stored position. A page
+     * that is full, or ends at the log's last position, costs nothing extra (the last position is read in
+     * the same statement); one that is empty, starts late or stops short of the last position costs one
+     * indexed query.
+     */
     @Override
     public EventStream readAll(long fromPosition, int limit) {
         StoreChecks.readAll(fromPosition, limit);
         ensureOpen();
         return new IteratorEventStream(new PositionPagingIterator(fromPosition, limit, pageSize) {
+            private boolean started;
+
             @Override
             protected List<StoredEvent> fetchFrom(long from, int want) {
-                return query("reading all events from position " + from, () -> decode(reads
-                        .select(table.readColumns())
-                        .from(table.events)
-                        .where(table.position.between(from, from > Long.MAX_VALUE - want ? Long.MAX_VALUE
-                                : from + want - 1))
-                        .orderBy(table.position)
-                        .limit(want)
-                        .fetch()));
+                boolean firstPage = !started;
+                started = true;
+                return readAllPage(from, want, firstPage);
             }
         }, () -> { });
+    }
+
+    private List<StoredEvent> readAllPage(long from, int want, boolean firstPage) {
+        // the log's last position, read in the same statement (the primary key's last entry, evaluated once):
+        // it tells a short page at the end of the log from one that stops at a hole, in the same snapshot
+        Field<Long> logLast = DSL.field(DSL.select(DSL.max(table.position)).from(table.events))
+                .as("modularddd_log_last");
+        Result<Record> rows = query("reading all events from position " + from, () -> reads
+                .select(withColumn(table.readColumns(), logLast))
+                .from(table.events)
+                .where(table.position.between(from, from > Long.MAX_VALUE - want ? Long.MAX_VALUE
+                        : from + want - 1))
+                .orderBy(table.position)
+                .limit(want)
+                .fetch());
+        List<StoredEvent> page = query("reading all events from position " + from, () -> decode(rows));
+        for (int i = 1; i < page.size(); i++) {
+            long previous = page.get(i - 1).position();
+            if (page.get(i).position() != previous + 1) {
+                throw new MissingEventsException(previous + 1, page.get(i).position() - 1, "");
+            }
+        }
+        boolean startsAtFrom = !page.isEmpty() && page.get(0).position() == from;
+        if (startsAtFrom && (page.size() == want
+                || page.get(page.size() - 1).position() >= rows.get(0).get(logLast))) {
+            return page;
+        }
+        // empty, starting late, or short although the log goes on: the end of the log, an archived prefix or
+        // a hole. One indexed query tells: the first stored position after the page, and the first of all
+        long last = startsAtFrom ? page.get(page.size() - 1).position() : from - 1;
+        Record2<Long, Long> probe = query("looking for the positions after " + last, () -> reads
+                .select(DSL.field(DSL.select(DSL.min(table.position)).from(table.events).where(table.position.gt(last))),
+                        DSL.field(DSL.select(DSL.min(table.position)).from(table.events)))
+                .fetchOne());
+        Long next = probe == null ? null : probe.value1();
+        // nothing after the page: the end of the log. last + 1: appended after the page was read (positions
+        // become visible in order, so a position seen now that was not seen before is new, not a gap)
+        if (next == null || next == last + 1) {
+            return page;
+        }
+        if (next.equals(probe.value2())) {
+            if (firstPage) {
+                // from lies in the archived prefix: continue at the first stored position
+                return readAllPage(next, want, false);
+            }
+            throw new MissingEventsException(last + 1, next - 1, " (they were removed while this read was in "
+                    + "progress, e.g. archived with dropPartitionsBefore; the log now starts at position " + next + ")");
+        }
+        throw new MissingEventsException(last + 1, next - 1, "");
     }
 
     @Override
@@ -1000,6 +1325,10 @@ public final class JdbcEventStore implements EventStore {
 
     PacketLimit packetLimit() {
         return packetLimit;
+    }
+
+    void schemaLockTimeoutSeconds(int seconds) {
+        this.schemaLockTimeoutSeconds = seconds;
     }
 
     void hook(TransactionHook value) {

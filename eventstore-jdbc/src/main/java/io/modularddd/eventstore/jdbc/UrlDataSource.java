@@ -6,6 +6,7 @@ import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -66,11 +67,49 @@ final class UrlDataSource implements DataSource {
         if (pass != null) {
             props.setProperty("password", pass);
         }
+        applyLoginTimeout(driver, url, loginTimeoutSeconds, props);
         Connection c = driver.connect(url, props);
         if (c == null) {
             throw new SQLException("the JDBC driver refused the URL " + Redaction.url(url), "08001");
         }
         return c;
+    }
+
+    /**
+     * Hands the login timeout to the driver as a setting of this one connection. HikariCP calls
+     * {@link #setLoginTimeout(int)} with its {@code connectionTimeout}, expecting the connect to give up by
+     * then; {@link DriverManager#setLoginTimeout(int)} would do it for every connection of the JVM, so the
+     * drivers' own properties are used instead:
+     * <ul>
+     *   <li>MariaDB Connector/J: {@code connectTimeout} (ms) bounds the TCP connect and, as the socket
+     *       timeout until the handshake is done, the login;</li>
+     *   <li>PostgreSQL: {@code loginTimeout} (s) bounds the whole login, {@code connectTimeout} (s) the TCP
+     *       connect;</li>
+     *   <li>MySQL Connector/J: {@code connectTimeout} (ms), the TCP connect;</li>
+     *   <li>H2: nothing. Embedded databases open no socket, and H2 refuses settings it does not know; its
+     *       {@code NETWORK_TIMEOUT} would bound every read of a server-mode connection, not the login.</li>
+     * </ul>
+     * A setting the URL already carries is left alone (the URL wins).
+     */
+    static void applyLoginTimeout(Driver driver, String url, int seconds, Properties props) {
+        if (seconds <= 0) {
+            return;
+        }
+        String driverClass = driver.getClass().getName();
+        if (driverClass.startsWith("org.mariadb.jdbc.") || driverClass.startsWith("com.mysql.")) {
+            setUnlessInUrl(url, props, "connectTimeout", String.valueOf(seconds * 1000L));
+        } else if (driverClass.startsWith("org.postgresql.")) {
+            setUnlessInUrl(url, props, "loginTimeout", String.valueOf(seconds));
+            setUnlessInUrl(url, props, "connectTimeout", String.valueOf(seconds));
+        }
+    }
+
+    private static void setUnlessInUrl(String url, Properties props, String key, String value) {
+        String lower = url.toLowerCase(Locale.ROOT);
+        String k = key.toLowerCase(Locale.ROOT);
+        if (!lower.contains("?" + k + "=") && !lower.contains("&" + k + "=") && !props.containsKey(key)) {
+            props.setProperty(key, value);
+        }
     }
 
     @Override

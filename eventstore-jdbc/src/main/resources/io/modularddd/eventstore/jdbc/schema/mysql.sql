@@ -36,12 +36,12 @@ CREATE TABLE IF NOT EXISTS `event_store` (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 -- One row, the lock that orders all appends: every append transaction locks it (SELECT ... FOR UPDATE),
--- then reads the last position as MAX(sequence_number). The insert adds the row only when it is missing
--- (an aggregate over no rows still yields one row, so HAVING sees a count of 0).
+-- then reads the last position as MAX(sequence_number). The insert is a no-op when the row exists, also
+-- when another session inserts it at the same moment (the duplicate key is absorbed, not raised).
 CREATE TABLE IF NOT EXISTS `event_store_head` (
   `id` INT NOT NULL,
   PRIMARY KEY (`id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
-INSERT INTO `event_store_head` (`id`)
-  SELECT 1 FROM `event_store_head` HAVING COUNT(*) = 0;
+INSERT INTO `event_store_head` (`id`) VALUES (1)
+  ON DUPLICATE KEY UPDATE `id` = `id`;

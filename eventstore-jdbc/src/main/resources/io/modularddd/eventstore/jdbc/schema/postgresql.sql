@@ -35,12 +35,12 @@ CREATE INDEX IF NOT EXISTS "event_store_ix_agg_type" ON "event_store" ("aggregat
 CREATE INDEX IF NOT EXISTS "event_store_ix_type_seq" ON "event_store" ("event_type", "sequence_number");
 
 -- One row, the lock that orders all appends: every append transaction locks it (SELECT ... FOR UPDATE),
--- then reads the last position as MAX(sequence_number). The insert adds the row only when it is missing
--- (an aggregate over no rows still yields one row, so HAVING sees a count of 0).
+-- then reads the last position as MAX(sequence_number). The insert is a no-op when the row exists, also
+-- when another session inserts it at the same moment (ON CONFLICT waits for it and does nothing).
 CREATE TABLE IF NOT EXISTS "event_store_head" (
   "id" INT NOT NULL,
   CONSTRAINT "event_store_head_pk" PRIMARY KEY ("id")
 );
 
-INSERT INTO "event_store_head" ("id")
-  SELECT 1 FROM "event_store_head" HAVING COUNT(*) = 0;
+INSERT INTO "event_store_head" ("id") VALUES (1)
+  ON CONFLICT ("id") DO NOTHING;
