@@ -3,6 +3,7 @@ package io.modularddd.benchmarks;
 import io.modularddd.core.serialization.EventSerializer;
 import io.modularddd.eventstore.jdbc.JdbcEventStore;
 import io.modularddd.eventstore.redis.RedisHotTier;
+import io.modularddd.eventstore.redis.RedisHotTierBuilder;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -140,7 +141,7 @@ public final class BenchmarkServices {
      * @param prefix the key prefix
      * @return the builder
      */
-    public static RedisHotTier.Builder hotTier(String prefix) {
+    public static RedisHotTierBuilder hotTier(String prefix) {
         return RedisHotTier.builder().uri(redisUri()).keyPrefix(prefix);
     }
 

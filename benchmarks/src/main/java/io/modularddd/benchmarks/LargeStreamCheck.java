@@ -102,7 +102,8 @@ public final class LargeStreamCheck {
             if (tiered) {
                 redis = BenchmarkServices.redisClient();
                 System.out.println(BenchmarkServices.describeRedis());
-                RedisHotTier hot = BenchmarkServices.hotTier(prefix).registry(registry).meterRegistry(meters).build();
+                RedisHotTier hot = BenchmarkServices.hotTier(prefix).serializer(serializer).meterRegistry(meters)
+                        .build();
                 store = TieredEventStore.of(jdbc, hot);
             }
             System.out.println("store: " + store + ", table " + table + ", stream " + id.value());

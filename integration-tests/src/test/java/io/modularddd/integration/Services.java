@@ -3,6 +3,7 @@ package io.modularddd.integration;
 import io.modularddd.core.serialization.EventSerializer;
 import io.modularddd.eventstore.jdbc.JdbcEventStore;
 import io.modularddd.eventstore.redis.RedisHotTier;
+import io.modularddd.eventstore.redis.RedisHotTierBuilder;
 import io.modularddd.testkit.ServiceFixtures.JdbcService;
 import io.modularddd.testkit.ServiceFixtures.RedisService;
 import java.sql.Connection;
@@ -86,8 +87,8 @@ final class Services {
     }
 
     /** A hot-tier builder pointed at the shared Redis, with the given key prefix. */
-    static RedisHotTier.Builder hotTier(RedisService redis, String prefix) {
-        RedisHotTier.Builder b = RedisHotTier.builder().uri(redis.uri()).keyPrefix(prefix);
+    static RedisHotTierBuilder hotTier(RedisService redis, String prefix) {
+        RedisHotTierBuilder b = RedisHotTier.builder().uri(redis.uri()).keyPrefix(prefix);
         if (!redis.password().isEmpty()) {
             b.credentials(null, redis.password());
         }

@@ -12,6 +12,8 @@ import io.modularddd.core.NewEvent;
 import io.modularddd.core.StoredEvent;
 import io.modularddd.core.serialization.EventSerializer;
 import io.modularddd.eventstore.jdbc.JdbcEventStore;
+import io.modularddd.eventstore.redis.CountingEventStore;
+import io.modularddd.eventstore.redis.HotTierTestKeys;
 import io.modularddd.eventstore.redis.TieredEventStore;
 import io.modularddd.testkit.ContractEvents;
 import io.modularddd.testkit.ContractEvents.Happened;
@@ -57,7 +59,7 @@ class TieredHotPathOverMariaDbTest {
         jdbc = Services.jdbcStore(db, table, SERIALIZER);
         warm = new CountingEventStore(jdbc);
         meters = new SimpleMeterRegistry();
-        tiered = TieredEventStore.of(warm, Services.hotTier(redisService, PREFIX).registry(SERIALIZER.registry())
+        tiered = TieredEventStore.of(warm, Services.hotTier(redisService, PREFIX).serializer(SERIALIZER)
                 .meterRegistry(meters).build());
         redis = Services.client(redisService);
     }
@@ -91,7 +93,7 @@ class TieredHotPathOverMariaDbTest {
         append(id, ExpectedVersion.noStream(), 1, 40);
         append(id, ExpectedVersion.exactly(40), 41, 40);
         append(id, ExpectedVersion.exactly(80), 81, 20);
-        assertThat(redis.zcard(tiered.hot().keyOf(id))).isEqualTo(100);
+        assertThat(redis.zcard(HotTierTestKeys.keyOf(tiered, id))).isEqualTo(100);
 
         // when
         List<StoredEvent> loaded = load(id);
@@ -110,7 +112,7 @@ class TieredHotPathOverMariaDbTest {
         AggregateId id = AggregateId.of("cold-" + UUID.randomUUID());
         append(id, ExpectedVersion.noStream(), 1, 100);
         tiered.hot().invalidate(id);
-        assertThat(redis.zcard(tiered.hot().keyOf(id))).isZero();
+        assertThat(redis.zcard(HotTierTestKeys.keyOf(tiered, id))).isZero();
 
         // when: the first load
         List<StoredEvent> first = load(id);
@@ -119,7 +121,7 @@ class TieredHotPathOverMariaDbTest {
         assertThat(warm.loads).hasValue(1);
         assertThat(HotTierMeters.count(meters, "misses", "operation", "load", "reason", "absent")).isEqualTo(1);
         assertThat(HotTierMeters.count(meters, "backfills", "outcome", "written")).isEqualTo(1);
-        assertThat(redis.zcard(tiered.hot().keyOf(id))).isEqualTo(100);
+        assertThat(redis.zcard(HotTierTestKeys.keyOf(tiered, id))).isEqualTo(100);
 
         // when: the second load
         double hitsBefore = hits("load");

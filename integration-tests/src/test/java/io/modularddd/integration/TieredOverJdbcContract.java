@@ -45,7 +45,7 @@ abstract class TieredOverJdbcContract extends EventStoreContract {
         JdbcEventStore warm = createWarm(serializer);
         try {
             meters = new SimpleMeterRegistry();
-            RedisHotTier hot = Services.hotTier(redis, prefix()).registry(serializer.registry())
+            RedisHotTier hot = Services.hotTier(redis, prefix()).serializer(serializer)
                     .meterRegistry(meters).build();
             return TieredEventStore.of(warm, hot);
         } catch (RuntimeException e) {

@@ -13,7 +13,7 @@ import java.util.List;
 final class BackfillingIterator implements Iterator<StoredEvent> {
 
     private final Iterator<StoredEvent> source;
-    private final RedisHotTier tier;
+    private final HotTierReads reads;
     private final StreamKey key;
     private final String epoch;
     private final Double maxScore;
@@ -23,16 +23,16 @@ final class BackfillingIterator implements Iterator<StoredEvent> {
     private List<StoredEvent> buffer = new ArrayList<>();
     private boolean flushed;
 
-    BackfillingIterator(Iterator<StoredEvent> source, RedisHotTier tier, StreamKey key, String epoch, Double maxScore,
+    BackfillingIterator(Iterator<StoredEvent> source, HotTierReads reads, StreamKey key, String epoch, Double maxScore,
                         long generation, long to) {
         this.source = source;
-        this.tier = tier;
+        this.reads = reads;
         this.key = key;
         this.epoch = epoch;
         this.maxScore = maxScore;
         this.generation = generation;
         this.to = to;
-        this.limit = tier.readPageSize();
+        this.limit = reads.pageSize();
     }
 
     @Override
@@ -67,7 +67,7 @@ final class BackfillingIterator implements Iterator<StoredEvent> {
         long last = events.get(events.size() - 1).version();
         boolean reachedHead = last < to;
         if (reachedHead || maxScore != null && maxScore > last) {
-            tier.backfill(key, epoch, generation, events, reachedHead);
+            reads.backfill(key, epoch, generation, events, reachedHead);
         }
     }
 }

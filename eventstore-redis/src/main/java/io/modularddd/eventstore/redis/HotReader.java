@@ -1,8 +1,6 @@
 package io.modularddd.eventstore.redis;
 
 import io.modularddd.core.AggregateId;
-import io.modularddd.core.EventStore;
-import io.modularddd.core.EventStream;
 import io.modularddd.core.StoredEvent;
 import io.modularddd.core.internal.PagingIterator;
 import java.util.ArrayList;
@@ -22,13 +20,15 @@ import java.util.List;
  * <p>What Redis cannot show is a missing tail (a write that never reached it); the consistency
  * argument in {@code docs/redis-hot-tier.md} explains why that is safe for writers and how long a
  * reader may see it.
+ *
+ * <p>Everything outside this one read (Redis, decoding, meters, failures, backfills, the warm store)
+ * it reaches through {@link HotTierReads}.
  */
 final class HotReader extends PagingIterator {
 
     private enum Mode { HOT, WARM }
 
-    private final RedisHotTier tier;
-    private final EventStore warm;
+    private final HotTierReads reads;
     private final AggregateId id;
     private final StreamKey key;
     private final long from;
@@ -46,27 +46,26 @@ final class HotReader extends PagingIterator {
     /**
      * Creates a reader that starts with a Redis read.
      */
-    HotReader(RedisHotTier tier, EventStore warm, AggregateId id, long from, long to, String operation,
+    HotReader(HotTierReads reads, AggregateId id, StreamKey key, long from, long to, String operation,
               long generation) {
-        this(tier, warm, id, from, to, operation, generation, null, null, null);
+        this(reads, id, key, from, to, operation, generation, null, null, null);
     }
 
     /**
      * Creates a reader whose first page was already read from Redis (by {@code loadBatch}) and found
      * to be a full contiguous page.
      */
-    HotReader(RedisHotTier tier, EventStore warm, AggregateId id, long from, long to, String operation,
+    HotReader(HotTierReads reads, AggregateId id, StreamKey key, long from, long to, String operation,
               long generation, List<StoredEvent> firstRun, Double maxScore, String epoch) {
-        super(tier.readPageSize());
-        this.tier = tier;
-        this.warm = warm;
+        super(reads.pageSize());
+        this.reads = reads;
         this.id = id;
-        this.key = tier.key(id);
+        this.key = key;
         this.from = from;
         this.to = to;
         this.operation = operation;
         this.generation = generation;
-        this.fallback = new WarmPayloadFallback(tier, warm, key);
+        this.fallback = reads.payloadFallback(key);
         if (firstRun != null) {
             this.seededRun = firstRun;
             this.first = false;
@@ -87,7 +86,7 @@ final class HotReader extends PagingIterator {
             return List.of();
         }
         if (mode == Mode.WARM) {
-            tier.metrics().miss(operation, "absent");
+            reads.miss(operation, "absent");
             return warmPage(next, limit);
         }
         boolean firstPage = first;
@@ -95,39 +94,37 @@ final class HotReader extends PagingIterator {
         List<byte[]> members;
         try {
             if (firstPage) {
-                RedisOps.FirstPage page = tier.ops().readFirstPages(List.of(key), next, to, limit).get(0);
+                RedisOps.FirstPage page = reads.firstPage(key, next, to, limit);
                 members = page.members();
                 maxScore = page.maxScore();
                 epoch = page.epoch();
             } else {
-                members = tier.ops().readPage(key, next, to, limit);
+                members = reads.page(key, next, to, limit);
             }
         } catch (RuntimeException e) {
-            tier.redisFailed(e, "load");
-            tier.metrics().fallback(operation, "redis_error");
+            reads.redisFailed(e, HotTierReads.LOAD, operation);
             return toWarm(next, limit);
         }
         List<StoredEvent> run;
         try {
-            run = contiguousRun(tier.codec(), id, key, members, next, to, fallback);
+            run = reads.contiguousRun(id, key, members, next, to, fallback);
         } catch (RuntimeException e) {
-            tier.metrics().miss(operation, "anomaly");
-            tier.dropOrPend(key, "anomaly");
+            reads.anomaly(key, operation);
             return toWarm(next, limit);
         }
         if (run.size() == members.size()) {
             if (!run.isEmpty() || !firstPage || maxScore != null && maxScore < next) {
                 // a full page; or Redis ends here: after the last full page, or before `from`
-                tier.metrics().hit(operation);
+                reads.hit(operation);
                 return run;
             }
             if (maxScore == null) {
                 mode = Mode.WARM; // Redis does not have the stream: read it all from the warm tier
             }
-            tier.metrics().miss(operation, maxScore == null ? "absent" : "gap");
+            reads.miss(operation, maxScore == null ? "absent" : "gap");
             return warmPage(next, limit);
         }
-        tier.metrics().miss(operation, "gap");
+        reads.miss(operation, "gap");
         List<StoredEvent> rest = warmPage(next + run.size(), limit - run.size());
         if (run.isEmpty()) {
             return rest;
@@ -144,47 +141,15 @@ final class HotReader extends PagingIterator {
         return warmPage(next, limit);
     }
 
-    /**
-     * Decodes members (their envelopes; payloads on first access, through {@code fallback} when their
-     * bytes do not decode) while their versions run on from {@code next} without a hole.
-     *
-     * @throws RuntimeException when a member's envelope does not decode, a version repeats, or a member's
-     *                          version lies outside the range asked for (an inconsistent key)
-     */
-    static List<StoredEvent> contiguousRun(HotTierCodec codec, AggregateId id, StreamKey key, List<byte[]> members,
-                                           long next, long to, HotTierCodec.PayloadFallback fallback) {
-        List<StoredEvent> run = new ArrayList<>(members.size());
-        long expected = next;
-        long previous = next - 1;
-        boolean gap = false;
-        for (byte[] member : members) {
-            StoredEvent e = codec.decode(id, member, fallback);
-            if (e.version() <= previous || e.version() > to) {
-                throw new IllegalStateException("member versions out of order or range in " + key);
-            }
-            previous = e.version();
-            if (!gap && e.version() == expected) {
-                run.add(e);
-                expected++;
-            } else {
-                gap = true;
-            }
-        }
-        return run; // shorter than members when there is a hole: the caller sees it
-    }
-
     /** Reads {@code [start, start + n - 1] ∩ [.., to]} from the warm tier and backfills it when that is safe. */
     private List<StoredEvent> warmPage(long start, int n) {
         long end = to - start < n - 1L ? to : start + n - 1L;
-        List<StoredEvent> events;
-        try (EventStream s = warm.load(id, start, end)) {
-            events = s.toList();
-        }
+        List<StoredEvent> events = reads.warmRead(id, start, end);
         boolean reachedHead = events.size() < end - start + 1;
         if (backfill && !events.isEmpty()) {
             long last = events.get(events.size() - 1).version();
             if (reachedHead || maxScore != null && maxScore > last) {
-                tier.backfill(key, epoch, generation, events, reachedHead);
+                reads.backfill(key, epoch, generation, events, reachedHead);
             }
         }
         return events;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.Module;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -22,7 +21,6 @@ import io.modularddd.eventstore.redis.MessagePackCursor.KnownString;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.List;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -33,9 +31,14 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
 import org.msgpack.jackson.dataformat.MessagePackFactory;
 
 /**
- * Encodes a stored event into the bytes of one sorted-set member and back. Public so benchmarks can
- * measure each {@link HotTierFormat} and {@link HotTierCompression} (bytes and time per event);
- * the hot tier uses it internally.
+ * Encodes a stored event into the bytes of one sorted-set member and back. Package-private: the hot
+ * tier uses it, and so do the benchmarks that measure each {@link HotTierFormat} and
+ * {@link HotTierCompression}, from this package name in the benchmarks module (ADR 0205).
+ *
+ * <p>Why this class is longer than 500 lines: encoding and decoding of the member layout below are one
+ * unit — the decoder checks exactly what the encoder writes (header, envelope fields and their order,
+ * the LZ4 length prefix), and keeping both sides in one file is what keeps them from drifting apart.
+ * The byte-level reading is already out, in {@link MessagePackCursor}.
  *
  * <h2>Member layout</h2>
  * One header byte, then the body. The header's low nibble is the format ({@code 1} MessagePack,
@@ -54,10 +57,10 @@ import org.msgpack.jackson.dataformat.MessagePackFactory;
  * lazily decoded event ({@link StoredEvent#lazy}): the payload is data-bound from a slice of the
  * member's bytes on its first access (ADR 0204). Instances are immutable and thread-safe.
  */
-public final class HotTierCodec {
+final class HotTierCodec {
 
     /** The largest member decoded, in bytes (64 MiB); anything larger is refused as corrupt. */
-    public static final int MAX_MEMBER_BYTES = 64 * 1024 * 1024;
+    static final int MAX_MEMBER_BYTES = 64 * 1024 * 1024;
 
     private static final int ENVELOPE_VERSION = 1;
     private static final int ENVELOPE_FIELDS = 11;
@@ -86,7 +89,7 @@ public final class HotTierCodec {
     private final LZ4SafeDecompressor decompressor = LZ4.safeDecompressor();
 
     private HotTierCodec(EventTypeRegistry registry, HotTierFormat format, HotTierCompression compression,
-                         List<Module> modules) {
+                         ObjectMapper source) {
         this.registry = registry;
         this.format = format;
         this.compression = compression;
@@ -94,13 +97,32 @@ public final class HotTierCodec {
         // no ThreadLocal buffer reuse: every generator and parser owns its buffers
         factory.setReuseResourceInGenerator(false);
         factory.setReuseResourceInParser(false);
-        this.msgpack = new Mapper(factory, modules);
-        this.json = new Mapper(new JsonFactory(), modules);
+        this.msgpack = new Mapper(factory, source);
+        this.json = new Mapper(new JsonFactory(), source);
         this.writeMapper = format == HotTierFormat.JSON ? json : msgpack;
     }
 
     /**
-     * Creates a codec.
+     * Creates a codec from the warm store's serializer: its registry names the event types, and its
+     * {@code ObjectMapper}'s whole configuration (modules, mix-ins, naming, features) is copied onto the
+     * codec's MessagePack and JSON mappers, so every event the warm tier can store, the hot tier can
+     * cache (ADR 0205).
+     *
+     * @param serializer  the warm store's serializer
+     * @param format      the encoding of new members
+     * @param compression whether large members are compressed
+     * @return the codec
+     * @throws NullPointerException when an argument is null
+     */
+    static HotTierCodec of(JacksonEventSerializer serializer, HotTierFormat format, HotTierCompression compression) {
+        Objects.requireNonNull(serializer, "serializer");
+        return new HotTierCodec(serializer.registry(), Objects.requireNonNull(format, "format"),
+                Objects.requireNonNull(compression, "compression"), serializer.objectMapper());
+    }
+
+    /**
+     * Creates a codec for event types that need no Jackson configuration beyond the defaults of
+     * {@link JacksonEventSerializer#json(EventTypeRegistry)}.
      *
      * @param registry    the event types; only these are decoded
      * @param format      the encoding of new members
@@ -108,26 +130,8 @@ public final class HotTierCodec {
      * @return the codec
      * @throws NullPointerException when an argument is null
      */
-    public static HotTierCodec of(EventTypeRegistry registry, HotTierFormat format, HotTierCompression compression) {
-        return of(registry, format, compression, List.of());
-    }
-
-    /**
-     * Creates a codec whose payload mappers also register Jackson modules: the same modules the
-     * application's {@code JacksonEventSerializer} uses for its event types (custom value types, Kotlin,
-     * ...), so every event the warm tier can store, the hot tier can cache.
-     *
-     * @param registry    the event types; only these are decoded
-     * @param format      the encoding of new members
-     * @param compression whether large members are compressed
-     * @param modules     Jackson modules to register, in order
-     * @return the codec
-     * @throws NullPointerException when an argument or a module is null
-     */
-    public static HotTierCodec of(EventTypeRegistry registry, HotTierFormat format, HotTierCompression compression,
-                                  List<Module> modules) {
-        return new HotTierCodec(Objects.requireNonNull(registry, "registry"), Objects.requireNonNull(format, "format"),
-                Objects.requireNonNull(compression, "compression"), List.copyOf(modules));
+    static HotTierCodec of(EventTypeRegistry registry, HotTierFormat format, HotTierCompression compression) {
+        return of(JacksonEventSerializer.json(Objects.requireNonNull(registry, "registry")), format, compression);
     }
 
     /**
@@ -135,7 +139,7 @@ public final class HotTierCodec {
      *
      * @return the format
      */
-    public HotTierFormat format() {
+    HotTierFormat format() {
         return format;
     }
 
@@ -144,7 +148,7 @@ public final class HotTierCodec {
      *
      * @return the compression
      */
-    public HotTierCompression compression() {
+    HotTierCompression compression() {
         return compression;
     }
 
@@ -153,7 +157,7 @@ public final class HotTierCodec {
      *
      * @return the registry
      */
-    public EventTypeRegistry registry() {
+    EventTypeRegistry registry() {
         return registry;
     }
 
@@ -165,7 +169,7 @@ public final class HotTierCodec {
      * @throws io.modularddd.core.UnknownEventTypeException when the event type is not registered
      * @throws SerializationException when the payload cannot be written
      */
-    public byte[] encode(StoredEvent event) {
+    byte[] encode(StoredEvent event) {
         return encode(event.position(), event.eventId(), event.aggregateType(), event.eventType(), event.payload(),
                 event.metadata(), event.version(), event.occurredAt());
     }
@@ -239,7 +243,7 @@ public final class HotTierCodec {
      * @throws SerializationException when the bytes are not a valid member
      * @throws io.modularddd.core.UnknownEventTypeException when the member names an unregistered type
      */
-    public StoredEvent decode(AggregateId aggregateId, byte[] member) {
+    StoredEvent decode(AggregateId aggregateId, byte[] member) {
         return decode(aggregateId, member, null);
     }
 
@@ -586,12 +590,30 @@ public final class HotTierCodec {
             }
         };
 
-        Mapper(JsonFactory factory, List<Module> modules) {
-            mapper = JacksonEventSerializer.newObjectMapper(factory, MAX_MEMBER_BYTES);
+        /**
+         * A copy of the warm store's mapper on {@code factory}: the same modules, mix-ins and features, with
+         * the hot tier's read bounds on the factory, map entries in key order (so one event always encodes
+         * to the same bytes) and, whatever the source says, no default typing.
+         */
+        Mapper(JsonFactory factory, ObjectMapper source) {
+            // the bounds of JacksonEventSerializer.newObjectMapper, applied to this factory
+            JacksonEventSerializer.newObjectMapper(factory, MAX_MEMBER_BYTES);
+            mapper = new DerivedMapper(source, factory);
             mapper.enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
-            for (Module module : modules) {
-                mapper.registerModule(module);
-            }
+            mapper.deactivateDefaultTyping();
+        }
+    }
+
+    /**
+     * Reaches Jackson's copy constructor with another factory. {@code ObjectMapper.copyWith(JsonFactory)}
+     * would do the same, but it refuses subclasses such as the {@code JsonMapper} that
+     * {@code JsonMapper.builder()} builds; this copy does not care what class the source is.
+     */
+    private static final class DerivedMapper extends ObjectMapper {
+        private static final long serialVersionUID = 1L;
+
+        DerivedMapper(ObjectMapper source, JsonFactory factory) {
+            super(source, factory);
         }
     }
 }

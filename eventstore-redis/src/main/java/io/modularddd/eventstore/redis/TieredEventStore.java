@@ -9,12 +9,8 @@ import io.modularddd.core.EventStore;
 import io.modularddd.core.EventStream;
 import io.modularddd.core.StoredEvent;
 import io.modularddd.core.internal.Checks;
-import io.modularddd.core.internal.IteratorEventStream;
 import io.modularddd.core.internal.StoreChecks;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -48,19 +44,22 @@ import java.util.Map;
  */
 public final class TieredEventStore implements EventStore {
 
-    private static final String LOAD = "load";
-    private static final String LOAD_BATCH = "load_batch";
-
     private final EventStore warm;
     private final RedisHotTier hot;
+    private final HotTierWriter writes;
+    private final HotTierReads reads;
 
     private TieredEventStore(EventStore warm, RedisHotTier hot) {
         this.warm = warm;
         this.hot = hot;
+        this.writes = hot.writer();
+        this.reads = hot.reads(warm);
     }
 
     /**
-     * Puts a hot tier in front of a warm store. The tiered store owns both from now on.
+     * Puts a hot tier in front of a warm store. The tiered store owns both from now on. Build the hot
+     * tier from the serializer the warm store uses ({@link RedisHotTierBuilder#serializer}), so both
+     * tiers know the same event types and Jackson modules.
      *
      * @param warm the source of truth
      * @param hot  the Redis hot tier; when disabled, every call goes to {@code warm}
@@ -96,14 +95,14 @@ public final class TieredEventStore implements EventStore {
         try {
             result = warm.append(request);
         } catch (ConcurrencyConflictException e) {
-            hot.dropOrPend(hot.key(e.aggregateId()), "conflict");
+            writes.drop(e.aggregateId(), "conflict");
             throw e;
         } catch (AppendOutcomeUnknownException e) {
             // maybe committed, certainly not in Redis: drop so no reader takes Redis for complete
-            hot.dropOrPend(hot.key(request.aggregateId()), "outcome_unknown");
+            writes.drop(request.aggregateId(), "outcome_unknown");
             throw e;
         }
-        hot.afterAppend(request, result);
+        writes.afterAppend(request, result);
         return result;
     }
 
@@ -114,16 +113,16 @@ public final class TieredEventStore implements EventStore {
         try {
             results = warm.appendBatch(checked);
         } catch (ConcurrencyConflictException e) {
-            hot.dropOrPend(hot.key(e.aggregateId()), "conflict");
+            writes.drop(e.aggregateId(), "conflict");
             throw e;
         } catch (AppendOutcomeUnknownException e) {
             for (AppendRequest r : checked) {
-                hot.dropOrPend(hot.key(r.aggregateId()), "outcome_unknown");
+                writes.drop(r.aggregateId(), "outcome_unknown");
             }
             throw e;
         }
         for (int i = 0; i < checked.size(); i++) {
-            hot.afterAppend(checked.get(i), results.get(i));
+            writes.afterAppend(checked.get(i), results.get(i));
         }
         return results;
     }
@@ -134,16 +133,7 @@ public final class TieredEventStore implements EventStore {
         if (!hot.enabled() || fromVersion >= TieredLimits.MAX_EXACT_VERSION) {
             return warm.load(aggregateId, fromVersion, toVersion);
         }
-        if (!hot.ready()) {
-            hot.metrics().fallback(LOAD, "unavailable");
-            return warm.load(aggregateId, fromVersion, toVersion);
-        }
-        if (hot.state().isPending(hot.key(aggregateId))) {
-            hot.metrics().fallback(LOAD, "pending_drop");
-            return warm.load(aggregateId, fromVersion, toVersion);
-        }
-        return new IteratorEventStream(new HotReader(hot, warm, aggregateId, fromVersion, toVersion, LOAD,
-                hot.state().generation()), () -> { });
+        return reads.load(aggregateId, fromVersion, toVersion);
     }
 
     @Override
@@ -154,80 +144,7 @@ public final class TieredEventStore implements EventStore {
         if (ids.isEmpty() || !hot.enabled() || fromVersion >= TieredLimits.MAX_EXACT_VERSION) {
             return warm.loadBatch(ids, fromVersion, toVersion);
         }
-        if (!hot.ready()) {
-            hot.metrics().fallback(LOAD_BATCH, "unavailable");
-            return warm.loadBatch(ids, fromVersion, toVersion);
-        }
-        long generation = hot.state().generation();
-        List<AggregateId> hotIds = new ArrayList<>(ids.size());
-        List<StreamKey> hotKeys = new ArrayList<>(ids.size());
-        List<AggregateId> missing = new ArrayList<>();
-        for (AggregateId id : ids) {
-            StreamKey key = hot.key(id);
-            if (hot.state().isPending(key)) {
-                hot.metrics().fallback(LOAD_BATCH, "pending_drop");
-                missing.add(id);
-            } else {
-                hotIds.add(id);
-                hotKeys.add(key);
-            }
-        }
-        int limit = hot.readPageSize();
-        List<RedisOps.FirstPage> pages;
-        try {
-            pages = hotKeys.isEmpty() ? List.of() : hot.ops().readFirstPages(hotKeys, fromVersion, toVersion, limit);
-        } catch (RuntimeException e) {
-            hot.redisFailed(e, LOAD_BATCH);
-            hot.metrics().fallback(LOAD_BATCH, "redis_error");
-            return warm.loadBatch(ids, fromVersion, toVersion);
-        }
-        Map<AggregateId, EventStream> served = new HashMap<>();
-        Map<AggregateId, RedisOps.FirstPage> backfillable = new HashMap<>();
-        for (int i = 0; i < hotIds.size(); i++) {
-            AggregateId id = hotIds.get(i);
-            RedisOps.FirstPage page = pages.get(i);
-            List<StoredEvent> run;
-            try {
-                run = HotReader.contiguousRun(hot.codec(), id, hotKeys.get(i), page.members(), fromVersion, toVersion,
-                        new WarmPayloadFallback(hot, warm, hotKeys.get(i)));
-            } catch (RuntimeException e) {
-                hot.metrics().miss(LOAD_BATCH, "anomaly");
-                hot.dropOrPend(hotKeys.get(i), "anomaly");
-                missing.add(id);
-                continue;
-            }
-            boolean whole = run.size() == page.members().size();
-            if (whole && run.size() == limit) {
-                hot.metrics().hit(LOAD_BATCH);
-                served.put(id, new IteratorEventStream(new HotReader(hot, warm, id, fromVersion, toVersion, LOAD_BATCH,
-                        generation, run, page.maxScore(), page.epoch()), () -> { }));
-            } else if (whole && (!run.isEmpty() || page.maxScore() != null && page.maxScore() < fromVersion)) {
-                hot.metrics().hit(LOAD_BATCH);
-                served.put(id, EventStream.of(run));
-            } else {
-                hot.metrics().miss(LOAD_BATCH, !whole || page.maxScore() != null ? "gap" : "absent");
-                missing.add(id);
-                backfillable.put(id, page);
-            }
-        }
-        if (!missing.isEmpty()) {
-            Map<AggregateId, EventStream> fromWarm = warm.loadBatch(missing, fromVersion, toVersion);
-            for (AggregateId id : missing) {
-                EventStream stream = fromWarm.get(id);
-                RedisOps.FirstPage page = backfillable.get(id);
-                if (page != null) {
-                    StreamKey key = hot.key(id);
-                    stream = new IteratorEventStream(new BackfillingIterator(stream.iterator(), hot, key, page.epoch(),
-                            page.maxScore(), generation, toVersion), stream::close);
-                }
-                served.put(id, stream);
-            }
-        }
-        Map<AggregateId, EventStream> result = new LinkedHashMap<>();
-        for (AggregateId id : ids) {
-            result.put(id, served.get(id));
-        }
-        return result;
+        return reads.loadBatch(ids, fromVersion, toVersion);
     }
 
     /**

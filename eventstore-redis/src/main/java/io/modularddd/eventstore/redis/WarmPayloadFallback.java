@@ -17,19 +17,21 @@ import java.util.List;
  */
 final class WarmPayloadFallback implements HotTierCodec.PayloadFallback {
 
-    private final RedisHotTier tier;
+    private final HotTierFailurePolicy failures;
+    private final HotTierMetrics metrics;
     private final EventStore warm;
     private final StreamKey key;
 
-    WarmPayloadFallback(RedisHotTier tier, EventStore warm, StreamKey key) {
-        this.tier = tier;
+    WarmPayloadFallback(HotTierFailurePolicy failures, HotTierMetrics metrics, EventStore warm, StreamKey key) {
+        this.failures = failures;
+        this.metrics = metrics;
         this.warm = warm;
         this.key = key;
     }
 
     @Override
     public Object payloadOf(StoredEvent event, SerializationException failure) {
-        tier.payloadUndecodable(key, event, failure);
+        failures.payloadUndecodable(key, event, failure);
         String what = "The payload of event '" + event.eventType() + "' (version " + event.version() + " of stream '"
                 + event.aggregateId().value() + "') did not decode from its Redis hot-tier copy (the key was "
                 + "dropped), and ";
@@ -40,23 +42,23 @@ final class WarmPayloadFallback implements HotTierCodec.PayloadFallback {
             original = events.isEmpty() ? null : events.get(0);
             payload = original == null ? null : original.payload();
         } catch (RuntimeException e) {
-            tier.metrics().payloadFallback("failed");
+            metrics.payloadFallback("failed");
             SerializationException x = new SerializationException(event.eventType(), what + "reading it from the "
-                    + "warm tier failed too: " + tier.describe(e) + ". Read the event again once the warm tier "
+                    + "warm tier failed too: " + failures.describe(e) + ". Read the event again once the warm tier "
                     + "answers; the next load of the stream reads the warm tier.", failure);
             x.addSuppressed(e);
             throw x;
         }
         if (original == null || !original.eventId().equals(event.eventId())
                 || !original.eventType().equals(event.eventType())) {
-            tier.metrics().payloadFallback("failed");
+            metrics.payloadFallback("failed");
             throw new SerializationException(event.eventType(), what + "the warm tier holds "
                     + (original == null ? "no event" : "event " + original.eventId() + " of type '"
                     + original.eventType() + "'") + " at that version instead of " + event.eventId() + ". The hot "
                     + "copy was not the warm tier's event; load the stream again (it now comes from the warm tier).",
                     failure);
         }
-        tier.metrics().payloadFallback("served");
+        metrics.payloadFallback("served");
         return payload;
     }
 }

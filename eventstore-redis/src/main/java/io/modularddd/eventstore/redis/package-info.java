@@ -3,12 +3,16 @@
  * streams in Redis (one sorted set per stream) in front of any warm
  * {@link io.modularddd.core.EventStore}, which stays the source of truth.
  *
- * <p>Public types: {@link io.modularddd.eventstore.redis.RedisHotTier} (connection, key layout,
- * codec, failure handling; built with {@link io.modularddd.eventstore.redis.RedisHotTier#builder()}),
+ * <p>Public types: {@link io.modularddd.eventstore.redis.RedisHotTier} (the connection pool and the
+ * operations {@code invalidate} and {@code purge}), its
+ * {@link io.modularddd.eventstore.redis.RedisHotTierBuilder} (from
+ * {@link io.modularddd.eventstore.redis.RedisHotTier#builder()}),
  * {@link io.modularddd.eventstore.redis.TieredEventStore} (the {@code EventStore} that composes the
- * two tiers), and the codec choice ({@link io.modularddd.eventstore.redis.HotTierFormat},
- * {@link io.modularddd.eventstore.redis.HotTierCompression},
- * {@link io.modularddd.eventstore.redis.HotTierCodec}). Everything else is package-private.
+ * two tiers), and the encoding choices the builder takes
+ * ({@link io.modularddd.eventstore.redis.HotTierFormat},
+ * {@link io.modularddd.eventstore.redis.HotTierCompression}). Everything else — the codec, the key
+ * layout, the failure policy, the reader and writer, the Redis commands — is package-private; the
+ * benchmarks that measure internals live in this package name in the benchmarks module (ADR 0205).
  * See {@code docs/redis-hot-tier.md} for the layout and the consistency argument.
  */
 package io.modularddd.eventstore.redis;

@@ -16,26 +16,52 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A fake warm store: passes everything to a real store and counts the reads the tiered store sends
- * to the warm tier. An optional one-shot hook runs right after a {@code load} has read its events
- * (before they are returned), to interleave other work between a reader's warm read and its backfill.
+ * to the warm tier, so a test can tell a load served by the hot tier from one served by the warm tier.
+ * Optional one-shot hooks run right after a {@code load} has read its events (before they are
+ * returned), to interleave other work between a reader's warm read and its backfill, and right after
+ * an append committed.
+ *
+ * <p>Public, in eventstore-redis's test-jar, so integration-tests uses this one copy.
  */
-final class CountingEventStore extends ForwardingEventStore {
+public final class CountingEventStore extends ForwardingEventStore {
 
-    final AtomicInteger loads = new AtomicInteger();
-    final AtomicInteger loadBatches = new AtomicInteger();
-    final List<List<AggregateId>> loadBatchIds = Collections.synchronizedList(new ArrayList<>());
-    volatile Runnable afterLoad;
+    /** {@code load} calls that reached the warm store. */
+    public final AtomicInteger loads = new AtomicInteger();
+    /** {@code loadBatch} calls that reached the warm store. */
+    public final AtomicInteger loadBatches = new AtomicInteger();
+    /** {@code readAll} calls that reached the warm store. */
+    public final AtomicInteger readAlls = new AtomicInteger();
+    /** {@code currentVersion} calls that reached the warm store. */
+    public final AtomicInteger currentVersions = new AtomicInteger();
+    /** The ids of each {@code loadBatch} call, in call order. */
+    public final List<List<AggregateId>> loadBatchIds = Collections.synchronizedList(new ArrayList<>());
+    /** A one-shot hook run right after a load read its events, before they are returned. */
+    public volatile Runnable afterLoad;
     /** A one-shot hook run right after an append committed, before it returns (before the hot tier writes it). */
-    volatile Runnable afterAppend;
+    public volatile Runnable afterAppend;
 
-    CountingEventStore(EventStore delegate) {
+    /**
+     * Wraps a store.
+     *
+     * @param delegate the real store
+     */
+    public CountingEventStore(EventStore delegate) {
         super(delegate);
     }
 
     /** The real store underneath, for writes behind the tiered store's back. */
     @Override
-    protected EventStore delegate() {
+    public EventStore delegate() {
         return super.delegate();
+    }
+
+    /**
+     * Every read of any kind that reached the warm store.
+     *
+     * @return loads, batch loads, global reads and version reads together
+     */
+    public int reads() {
+        return loads.get() + loadBatches.get() + readAlls.get() + currentVersions.get();
     }
 
     @Override
@@ -73,4 +99,15 @@ final class CountingEventStore extends ForwardingEventStore {
         return super.loadBatch(aggregateIds, fromVersion, toVersion);
     }
 
+    @Override
+    public EventStream readAll(long fromPosition, int limit) {
+        readAlls.incrementAndGet();
+        return super.readAll(fromPosition, limit);
+    }
+
+    @Override
+    public long currentVersion(AggregateId aggregateId) {
+        currentVersions.incrementAndGet();
+        return super.currentVersion(aggregateId);
+    }
 }

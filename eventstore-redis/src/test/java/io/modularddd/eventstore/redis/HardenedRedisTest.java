@@ -56,7 +56,7 @@ class HardenedRedisTest {
         }
     }
 
-    static void configure(RedisHotTier.Builder b) {
+    static void configure(RedisHotTierBuilder b) {
         b.format(HotTierFormat.JSON).compression(HotTierCompression.lz4(0));
     }
 
@@ -73,7 +73,7 @@ class HardenedRedisTest {
         }
 
         @Override
-        protected void configure(RedisHotTier.Builder builder) {
+        protected void configure(RedisHotTierBuilder builder) {
             HardenedRedisTest.configure(builder);
             builder.readPageSize(128);
         }
@@ -92,7 +92,7 @@ class HardenedRedisTest {
         }
 
         @Override
-        protected void configure(RedisHotTier.Builder builder) {
+        protected void configure(RedisHotTierBuilder builder) {
             HardenedRedisTest.configure(builder);
         }
     }

@@ -14,6 +14,7 @@ import io.modularddd.core.SerializationException;
 import io.modularddd.core.StoredEvent;
 import io.modularddd.core.UnknownEventTypeException;
 import io.modularddd.core.serialization.EventTypeRegistry;
+import io.modularddd.core.serialization.JacksonEventSerializer;
 import io.modularddd.testkit.ContractEvents;
 import io.modularddd.testkit.ContractEvents.Blob;
 import io.modularddd.testkit.ContractEvents.Happened;
@@ -469,10 +470,50 @@ class HotTierCodecTest {
                 });
         StoredEvent e = new StoredEvent(1, UUID.randomUUID(), STREAM, "Order", "paid.v1", new Paid(new Money(1234)),
                 EventMetadata.empty(), 1, Instant.parse("2024-01-01T00:00:00Z"));
-        // when / then: without the module the event cannot be encoded; with it, it round-trips
+        // when / then: without the module the event cannot be encoded; with the warm store's serializer,
+        // whose mapper has it, it round-trips
         assertThatThrownBy(() -> HotTierCodec.of(registry, format, compression).encode(e))
                 .isInstanceOf(RuntimeException.class);
-        HotTierCodec withModule = HotTierCodec.of(registry, format, compression, List.of(money));
+        com.fasterxml.jackson.databind.ObjectMapper mapper = JacksonEventSerializer.newObjectMapper(
+                new com.fasterxml.jackson.core.JsonFactory(), JacksonEventSerializer.DEFAULT_MAX_PAYLOAD_BYTES);
+        mapper.registerModule(money);
+        HotTierCodec withModule = HotTierCodec.of(JacksonEventSerializer.builder(registry).objectMapper(mapper).build(),
+                format, compression);
         assertThat(withModule.decode(STREAM, withModule.encode(e)).payload()).isEqualTo(new Paid(new Money(1234)));
+        // and so it does when the warm store's mapper is a JsonMapper (whose copyWith refuses other factories)
+        com.fasterxml.jackson.databind.json.JsonMapper jsonMapper = com.fasterxml.jackson.databind.json.JsonMapper
+                .builder().addModule(money).build();
+        HotTierCodec fromJsonMapper = HotTierCodec.of(
+                JacksonEventSerializer.builder(registry).objectMapper(jsonMapper).build(), format, compression);
+        assertThat(fromJsonMapper.decode(STREAM, fromJsonMapper.encode(e)).payload())
+                .isEqualTo(new Paid(new Money(1234)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("codecs")
+    void the_hot_codec_follows_the_warm_mappers_configuration_beyond_modules(HotTierFormat format,
+                                                                             HotTierCompression compression) {
+        // given: a warm store whose mapper names properties in snake_case, so a payload carrying that
+        // naming only reads back through a mapper with the same configuration
+        EventTypeRegistry registry = EventTypeRegistry.builder().register("named.v1", Named.class).build();
+        com.fasterxml.jackson.databind.ObjectMapper mapper = JacksonEventSerializer.newObjectMapper(
+                new com.fasterxml.jackson.core.JsonFactory(), JacksonEventSerializer.DEFAULT_MAX_PAYLOAD_BYTES);
+        mapper.setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
+        HotTierCodec codec = HotTierCodec.of(JacksonEventSerializer.builder(registry).objectMapper(mapper).build(),
+                HotTierFormat.JSON, HotTierCompression.none());
+        StoredEvent e = new StoredEvent(1, UUID.randomUUID(), STREAM, "Order", "named.v1", new Named("x", 7),
+                EventMetadata.empty(), 1, Instant.parse("2024-01-01T00:00:00Z"));
+        // when
+        byte[] member = codec.encode(e);
+        // then: the member carries the warm store's naming, and round-trips
+        assertThat(new String(member, StandardCharsets.UTF_8)).contains("\"first_name\"").doesNotContain("firstName");
+        assertThat(codec.decode(STREAM, member).payload()).isEqualTo(new Named("x", 7));
+        // and a codec of the given format/compression round-trips it too
+        HotTierCodec other = HotTierCodec.of(JacksonEventSerializer.builder(registry).objectMapper(mapper).build(),
+                format, compression);
+        assertThat(other.decode(STREAM, other.encode(e)).payload()).isEqualTo(new Named("x", 7));
+    }
+
+    record Named(String firstName, int itemCount) {
     }
 }

@@ -17,6 +17,7 @@ import io.modularddd.core.InMemoryEventStore;
 import io.modularddd.core.NewEvent;
 import io.modularddd.core.SerializationException;
 import io.modularddd.core.StoredEvent;
+import io.modularddd.core.serialization.EventSerializer;
 import io.modularddd.core.serialization.EventTypeRegistry;
 import io.modularddd.core.serialization.JacksonEventSerializer;
 import io.modularddd.testkit.ContractEvents;
@@ -52,7 +53,7 @@ abstract class HotTierSuite {
     protected abstract String prefix();
 
     /** Settings of this run (e.g. format); tests add theirs through {@link #reopen}. */
-    protected void configure(RedisHotTier.Builder builder) {
+    protected void configure(RedisHotTierBuilder builder) {
     }
 
     SimpleMeterRegistry meters;
@@ -72,11 +73,12 @@ abstract class HotTierSuite {
         }
     }
 
-    void reopen(Consumer<RedisHotTier.Builder> settings) {
+    void reopen(Consumer<RedisHotTierBuilder> settings) {
         closeStore();
         meters = new SimpleMeterRegistry();
-        warm = new CountingEventStore(InMemoryEventStore.create(ContractEvents.serializer()));
-        RedisHotTier.Builder b = target().tier(prefix()).registry(ContractEvents.REGISTRY).meterRegistry(meters);
+        EventSerializer serializer = ContractEvents.serializer();
+        warm = new CountingEventStore(InMemoryEventStore.create(serializer));
+        RedisHotTierBuilder b = target().tier(prefix()).serializer(serializer).meterRegistry(meters);
         configure(b);
         settings.accept(b);
         hot = b.build();
@@ -538,18 +540,18 @@ abstract class HotTierSuite {
                     ids.add(id);
                 }
                 for (AggregateId id : ids) {
-                    mine.hot().state().pend(mine.hot().key(id));
+                    mine.hot().failures().state().pend(mine.hot().key(id));
                 }
                 // when: the next caller finds Redis usable
-                assertThat(mine.hot().ready()).isTrue();
+                assertThat(mine.hot().failures().ready()).isTrue();
                 // then: it dropped the first thousand, the rest are still remembered and bypassed
-                assertThat(mine.hot().state().pendingCount()).isEqualTo(100);
+                assertThat(mine.hot().failures().state().pendingCount()).isEqualTo(100);
                 long present = ids.stream().filter(id -> redis().exists(mine.hot().keyOf(id))).count();
                 assertThat(present).isEqualTo(100);
                 // when: the next caller comes
-                assertThat(mine.hot().ready()).isTrue();
+                assertThat(mine.hot().failures().ready()).isTrue();
                 // then
-                assertThat(mine.hot().state().pendingCount()).isZero();
+                assertThat(mine.hot().failures().state().pendingCount()).isZero();
                 assertThat(ids.stream().filter(id -> redis().exists(mine.hot().keyOf(id))).count()).isZero();
                 try (EventStream s = mine.load(ids.get(0))) {
                     assertThat(versions(s.toList())).containsExactly(1L);
@@ -570,16 +572,16 @@ abstract class HotTierSuite {
                     mine.append(AppendRequest.of(id, "Thing", ExpectedVersion.noStream(), events(1, 2)));
                     ids.add(id);
                 }
-                long generation = mine.hot().state().generation();
-                mine.hot().state().requirePurge();
+                long generation = mine.hot().failures().state().generation();
+                mine.hot().failures().state().requirePurge();
                 // then: no stream is read from Redis meanwhile
-                assertThat(mine.hot().state().isPending(mine.hot().key(ids.get(0)))).isTrue();
-                assertThat(mine.hot().state().generation()).isGreaterThan(generation);
+                assertThat(mine.hot().failures().state().isPending(mine.hot().key(ids.get(0)))).isTrue();
+                assertThat(mine.hot().failures().state().generation()).isGreaterThan(generation);
                 // when: the next caller finds Redis usable
-                assertThat(mine.hot().ready()).isTrue();
+                assertThat(mine.hot().failures().ready()).isTrue();
                 // then: every stream of the prefix is gone, and reads are served (and backfilled) again
                 assertThat(ids.stream().filter(id -> redis().exists(mine.hot().keyOf(id))).count()).isZero();
-                assertThat(mine.hot().state().purgeRequired()).isFalse();
+                assertThat(mine.hot().failures().state().purgeRequired()).isFalse();
                 try (EventStream s = mine.load(ids.get(3))) {
                     assertThat(versions(s.toList())).containsExactly(1L, 2L);
                 }
@@ -590,7 +592,7 @@ abstract class HotTierSuite {
         }
 
         private TieredEventStore tiered(String keyPrefix) {
-            RedisHotTier.Builder b = target().tier(keyPrefix).registry(ContractEvents.REGISTRY);
+            RedisHotTierBuilder b = target().tier(keyPrefix).serializer(ContractEvents.serializer());
             configure(b);
             return TieredEventStore.of(InMemoryEventStore.create(ContractEvents.serializer()), b.build());
         }
@@ -752,17 +754,28 @@ abstract class HotTierSuite {
 
     /**
      * Like {@link #reopen}, with {@link #OWN_TYPES}: the warm tier (an in-memory store that serializes to
-     * JSON and decodes fresh objects on every read) knows the {@link Cents} module, the hot tier does not.
+     * JSON and decodes fresh objects on every read) knows the {@link Cents} module; the hot tier is built
+     * from another serializer of the same types that does not — the mistake of not handing the hot tier
+     * the warm store's serializer.
      */
-    void reopenWithOwnTypes(Consumer<RedisHotTier.Builder> settings) {
+    void reopenWithOwnTypes(Consumer<RedisHotTierBuilder> settings) {
+        reopenWithOwnTypes(false, settings);
+    }
+
+    /**
+     * Like {@link #reopen}, with {@link #OWN_TYPES} and a warm tier that knows the {@link Cents} module;
+     * {@code shared}: the hot tier is built from the warm store's serializer, else from one without the module.
+     */
+    void reopenWithOwnTypes(boolean shared, Consumer<RedisHotTierBuilder> settings) {
         closeStore();
         meters = new SimpleMeterRegistry();
         com.fasterxml.jackson.databind.ObjectMapper mapper = JacksonEventSerializer.newObjectMapper(
                 new com.fasterxml.jackson.core.JsonFactory(), JacksonEventSerializer.DEFAULT_MAX_PAYLOAD_BYTES);
         mapper.registerModule(centsModule());
-        warm = new CountingEventStore(InMemoryEventStore.create(
-                JacksonEventSerializer.builder(OWN_TYPES).objectMapper(mapper).build()));
-        RedisHotTier.Builder b = target().tier(prefix()).registry(OWN_TYPES).meterRegistry(meters);
+        JacksonEventSerializer warmSerializer = JacksonEventSerializer.builder(OWN_TYPES).objectMapper(mapper).build();
+        warm = new CountingEventStore(InMemoryEventStore.create(warmSerializer));
+        RedisHotTierBuilder b = target().tier(prefix())
+                .serializer(shared ? warmSerializer : JacksonEventSerializer.json(OWN_TYPES)).meterRegistry(meters);
         configure(b);
         settings.accept(b);
         hot = b.build();
@@ -834,10 +847,10 @@ abstract class HotTierSuite {
             // then: the append is committed, the stream's key dropped, and the tier did not back off
             assertThat(versions(warmLoad(charged))).containsExactly(1L, 2L);
             assertThat(redis().exists(key(charged))).isFalse();
-            assertThat(hot.state().backoffOver()).isTrue();
+            assertThat(hot.failures().state().backoffOver()).isTrue();
             // and the log says what failed: the encoding of that event (type, version, stream), not Redis
             assertThat(appendLog).contains("WARN").contains("could not encode event 'test.charged.v1' (version 2 "
-                    + "of stream '" + charged.value() + "')").contains("jacksonModules").doesNotContain("unavailable");
+                    + "of stream '" + charged.value() + "')").contains("serializer(...)").doesNotContain("unavailable");
 
             // when: the stream is loaded (absent from Redis, read from the warm tier, the backfill cannot encode it)
             List<StoredEvent> loaded = new ArrayList<>();
@@ -846,7 +859,7 @@ abstract class HotTierSuite {
             assertThat(loadLog).doesNotContain("unavailable");
             assertThat(loaded).isEqualTo(warmLoad(charged));
             assertThat(((Charged) loaded.get(1).payload()).amount()).isEqualTo(new Cents(1234));
-            assertThat(hot.state().backoffOver()).as("backing off after an encoding failure").isTrue();
+            assertThat(hot.failures().state().backoffOver()).as("backing off after an encoding failure").isTrue();
             // and both failures were counted as encoding failures, not Redis write failures; the stream not backfilled
             assertThat(count("encode_failures", "operation", "append")).isEqualTo(1);
             assertThat(count("drops", "reason", "unencodable")).isEqualTo(1);
@@ -856,7 +869,7 @@ abstract class HotTierSuite {
             assertThat(redis().exists(key(charged))).isFalse();
 
             // and the tier did not back off: another stream is still written to and served by Redis
-            assertThat(hot.state().backoffOver()).isTrue();
+            assertThat(hot.failures().state().backoffOver()).isTrue();
             AggregateId other = id("encodable");
             append(other, ExpectedVersion.noStream(), taggedEvents(1, 3));
             assertThat(count("writes", "outcome", "written")).isEqualTo(1);
@@ -871,7 +884,7 @@ abstract class HotTierSuite {
             assertThat(load(charged)).isEqualTo(warmLoad(charged));
             assertThat(count("encode_failures", "operation", "backfill")).isEqualTo(2);
             assertThat(count("fallbacks")).isZero();
-            assertThat(hot.state().backoffOver()).isTrue();
+            assertThat(hot.failures().state().backoffOver()).isTrue();
         }
 
         @Test
@@ -888,14 +901,34 @@ abstract class HotTierSuite {
             // then: both come from the warm tier, and the tier did not back off
             assertThat(streams.get(charged).toList()).isEqualTo(warmLoad(charged));
             assertThat(streams.get(plain).toList()).isEqualTo(warmLoad(plain));
-            assertThat(hot.state().backoffOver()).as("backing off after an encoding failure").isTrue();
+            assertThat(hot.failures().state().backoffOver()).as("backing off after an encoding failure").isTrue();
             // and only the encodable stream is backfilled
             assertThat(count("encode_failures", "operation", "backfill")).isEqualTo(1);
             assertThat(count("backfills", "outcome", "written")).isEqualTo(1);
             assertThat(count("write_failures")).isZero();
-            assertThat(hot.state().backoffOver()).isTrue();
+            assertThat(hot.failures().state().backoffOver()).isTrue();
             assertThat(redis().exists(key(charged))).isFalse();
             assertThat(members(plain)).extracting(Tuple::getScore).containsExactly(1.0, 2.0);
+        }
+
+        @Test
+        void a_hot_tier_built_from_the_warm_stores_serializer_caches_what_needs_its_jackson_modules() {
+            // given: the hot tier built from the warm store's serializer, whose mapper knows the Cents module
+            // (issue 10: before, the hot tier took a registry and a separate list of modules to keep in sync)
+            reopenWithOwnTypes(true, b -> { });
+            AggregateId charged = id("charged");
+            // when
+            append(charged, ExpectedVersion.noStream(), tagged(1), NewEvent.of(new Charged(new Cents(1234))));
+            // then: written to Redis and served from it, with no encoding failure
+            assertThat(count("encode_failures")).isZero();
+            assertThat(count("writes", "outcome", "written")).isEqualTo(1);
+            assertThat(members(charged)).extracting(Tuple::getScore).containsExactly(1.0, 2.0);
+            int warmLoads = warm.loads.get();
+            List<StoredEvent> loaded = load(charged);
+            assertThat(warm.loads.get()).isEqualTo(warmLoads);
+            assertThat(count("hits", "operation", "load")).isEqualTo(1);
+            assertThat(loaded).isEqualTo(warmLoad(charged));
+            assertThat(((Charged) loaded.get(1).payload()).amount()).isEqualTo(new Cents(1234));
         }
     }
 
@@ -1018,7 +1051,7 @@ abstract class HotTierSuite {
                 for (HotTierCompression compression : List.of(HotTierCompression.none(), HotTierCompression.lz4(0),
                         HotTierCompression.lz4(1024))) {
                     String own = prefix() + ":lazy" + UUID.randomUUID().toString().substring(0, 6);
-                    RedisHotTier tier = target().tier(own).registry(ContractEvents.REGISTRY).format(format)
+                    RedisHotTier tier = target().tier(own).serializer(ContractEvents.serializer()).format(format)
                             .compression(compression).build();
                     CountingEventStore warmStore = new CountingEventStore(
                             InMemoryEventStore.create(ContractEvents.serializer()));

@@ -61,7 +61,7 @@ class RedisClusterTest {
         String prefix = PREFIX + ":spread";
         List<AggregateId> ids = new ArrayList<>();
         try (TieredEventStore store = TieredEventStore.of(InMemoryEventStore.create(ContractEvents.serializer()),
-                target.tier(prefix).registry(ContractEvents.REGISTRY).build())) {
+                target.tier(prefix).serializer(ContractEvents.serializer()).build())) {
             // when
             for (int i = 0; i < 30; i++) {
                 AggregateId id = AggregateId.of("spread {*} " + java.util.UUID.randomUUID());
@@ -96,7 +96,7 @@ class RedisClusterTest {
         String prefix = PREFIX + ":moved";
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (TieredEventStore store = TieredEventStore.of(InMemoryEventStore.create(ContractEvents.serializer()),
-                target.tier(prefix).registry(ContractEvents.REGISTRY).meterRegistry(meters).build())) {
+                target.tier(prefix).serializer(ContractEvents.serializer()).meterRegistry(meters).build())) {
             AggregateId id = AggregateId.of("moving {slot} " + java.util.UUID.randomUUID());
             store.append(AppendRequest.of(id, "Thing", ExpectedVersion.noStream(), NewEvent.of(new Happened("a", 1)),
                     NewEvent.of(new Happened("b", 2))));
@@ -178,7 +178,7 @@ class RedisClusterTest {
         }
 
         @Override
-        protected void configure(RedisHotTier.Builder builder) {
+        protected void configure(RedisHotTierBuilder builder) {
             builder.readPageSize(200);
         }
     }

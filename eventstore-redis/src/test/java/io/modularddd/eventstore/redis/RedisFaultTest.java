@@ -82,7 +82,7 @@ class RedisFaultTest {
     }
 
     private TieredEventStore store(Duration connect, Duration read, Duration retry) {
-        RedisHotTier hot = RedisHotTier.builder().uri(server.uri()).registry(ContractEvents.REGISTRY).keyPrefix(prefix)
+        RedisHotTier hot = RedisHotTier.builder().uri(server.uri()).serializer(ContractEvents.serializer()).keyPrefix(prefix)
                 .connectTimeout(connect).readTimeout(read).retryAfterFailure(retry).meterRegistry(meters).build();
         return TieredEventStore.of(InMemoryEventStore.create(ContractEvents.serializer()), hot);
     }

@@ -22,11 +22,11 @@ import org.junit.jupiter.api.Test;
 /** Configuration: every setting validated at once, with a message that names it; no secret shown. */
 class RedisHotTierBuilderTest {
 
-    private static RedisHotTier.Builder builder() {
-        return RedisHotTier.builder().registry(ContractEvents.REGISTRY);
+    private static RedisHotTierBuilder builder() {
+        return RedisHotTier.builder().serializer(ContractEvents.serializer());
     }
 
-    private static void rejects(Consumer<RedisHotTier.Builder> setting, String... messageParts) {
+    private static void rejects(Consumer<RedisHotTierBuilder> setting, String... messageParts) {
         assertThatThrownBy(() -> setting.accept(builder())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContainingAll(messageParts);
     }
@@ -53,8 +53,8 @@ class RedisHotTierBuilderTest {
             rejects(b -> b.credentials("u", ""), "credentials", "password");
             assertThatThrownBy(() -> HotTierCompression.lz4(-1)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("-1");
-            assertThatThrownBy(() -> RedisHotTier.builder().registry(null))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("registry");
+            assertThatThrownBy(() -> RedisHotTier.builder().serializer(null))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("serializer");
         }
 
         @Test
@@ -74,8 +74,8 @@ class RedisHotTierBuilderTest {
         void a_setting_given_twice_or_a_conflicting_setting_is_an_illegal_state() {
             assertThatThrownBy(() -> builder().ttl(Duration.ofHours(1)).ttl(Duration.ofHours(2)))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("ttl was already set");
-            assertThatThrownBy(() -> builder().registry(ContractEvents.REGISTRY))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("registry");
+            assertThatThrownBy(() -> builder().serializer(ContractEvents.serializer()))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("serializer was already set");
             assertThatThrownBy(() -> builder().uri("redis://a:1").cluster("redis://b:2"))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot be combined");
             assertThatThrownBy(() -> builder().cluster("redis://b:2").uri("redis://a:1"))
@@ -85,9 +85,47 @@ class RedisHotTierBuilderTest {
         }
 
         @Test
+        void a_serializer_the_hot_tier_cannot_share_is_refused_naming_the_fix() {
+            // given: a serializer that is not Jackson's, so the hot tier could not mirror its configuration
+            io.modularddd.core.serialization.EventSerializer custom = new io.modularddd.core.serialization
+                    .EventSerializer() {
+                private final io.modularddd.core.serialization.EventSerializer inner = ContractEvents.serializer();
+
+                @Override
+                public io.modularddd.core.serialization.EventTypeRegistry registry() {
+                    return inner.registry();
+                }
+
+                @Override
+                public byte[] serialize(Object payload) {
+                    return inner.serialize(payload);
+                }
+
+                @Override
+                public Object deserialize(String typeName, byte[] data) {
+                    return inner.deserialize(typeName, data);
+                }
+
+                @Override
+                public byte[] serializeMetadata(io.modularddd.core.EventMetadata metadata) {
+                    return inner.serializeMetadata(metadata);
+                }
+
+                @Override
+                public io.modularddd.core.EventMetadata deserializeMetadata(byte[] data) {
+                    return inner.deserializeMetadata(data);
+                }
+            };
+            // when / then
+            assertThatThrownBy(() -> RedisHotTier.builder().serializer(custom))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContainingAll("serializer must be a JacksonEventSerializer", "same instance");
+        }
+
+        @Test
         void build_checks_that_the_settings_fit_together() {
             assertThatThrownBy(() -> RedisHotTier.builder().uri("redis://localhost:6379").build())
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("registry(...) is required");
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("serializer(...) is required");
             assertThatThrownBy(() -> builder().build())
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("uri(")
                     .hasMessageContaining("enabled(false)");
@@ -126,7 +164,7 @@ class RedisHotTierBuilderTest {
         void a_password_never_appears_in_to_string() {
             try (RedisHotTier tier = builder().uri("redis://admin:" + SECRET + "@127.0.0.1:1").build()) {
                 assertThat(tier.toString()).doesNotContain(SECRET).contains("redis://127.0.0.1:1");
-                assertThat(tier.describe(new IllegalStateException("server said " + SECRET)))
+                assertThat(tier.failures().describe(new IllegalStateException("server said " + SECRET)))
                         .doesNotContain(SECRET).contains("***");
             }
             assertThat(RedisEndpoint.parse("uri", "redis://u:" + SECRET + "@h:1").toString()).doesNotContain(SECRET);
@@ -170,7 +208,7 @@ class RedisHotTierBuilderTest {
                     assertThatThrownBy(() -> store.append(AppendRequest.of(id, "Thing", ExpectedVersion.noStream(),
                             NewEvent.of(new Happened("y", 2))))).isInstanceOf(ConcurrencyConflictException.class);
                 }
-                assertThat(tier.state().pendingCount()).isZero();
+                assertThat(tier.failures().state().pendingCount()).isZero();
             }
         }
 

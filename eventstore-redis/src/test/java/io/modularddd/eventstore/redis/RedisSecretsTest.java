@@ -53,7 +53,7 @@ class RedisSecretsTest {
     private static TieredEventStore tiered(String password, SimpleMeterRegistry meters) {
         RedisHotTier hot = RedisHotTier.builder()
                 .uri("redis://default:" + password + "@127.0.0.1:" + server.port())
-                .registry(ContractEvents.REGISTRY).keyPrefix(RedisTarget.randomPrefix("secrets"))
+                .serializer(ContractEvents.serializer()).keyPrefix(RedisTarget.randomPrefix("secrets"))
                 .connectTimeout(Duration.ofMillis(300)).readTimeout(Duration.ofMillis(300))
                 .retryAfterFailure(Duration.ZERO).meterRegistry(meters).build();
         return TieredEventStore.of(InMemoryEventStore.create(ContractEvents.serializer()), hot);

@@ -79,8 +79,8 @@ final class RedisTarget implements AutoCloseable {
     }
 
     /** A builder already pointed at this target, with the given key prefix. */
-    RedisHotTier.Builder tier(String prefix) {
-        RedisHotTier.Builder b = RedisHotTier.builder().keyPrefix(prefix);
+    RedisHotTierBuilder tier(String prefix) {
+        RedisHotTierBuilder b = RedisHotTier.builder().keyPrefix(prefix);
         if (seeds != null) {
             b.cluster(seeds);
         } else {

@@ -19,12 +19,12 @@ abstract class TieredContractBase extends EventStoreContract {
     protected abstract String prefix();
 
     /** Further settings of this run (format, compression, page size). */
-    protected void configure(RedisHotTier.Builder builder) {
+    protected void configure(RedisHotTierBuilder builder) {
     }
 
     @Override
     protected EventStore createStore(EventSerializer serializer) {
-        RedisHotTier.Builder builder = target().tier(prefix()).registry(serializer.registry());
+        RedisHotTierBuilder builder = target().tier(prefix()).serializer(serializer);
         configure(builder);
         return TieredEventStore.of(InMemoryEventStore.create(serializer), builder.build());
     }

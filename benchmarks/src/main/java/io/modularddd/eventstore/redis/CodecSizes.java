@@ -1,9 +1,9 @@
-package io.modularddd.benchmarks;
+package io.modularddd.eventstore.redis;
 
+import io.modularddd.benchmarks.BenchEvent;
 import io.modularddd.core.AggregateId;
 import io.modularddd.core.StoredEvent;
 import io.modularddd.core.serialization.EventTypeRegistry;
-import io.modularddd.eventstore.redis.HotTierCodec;
 import java.util.List;
 import java.util.Locale;
 
@@ -15,7 +15,7 @@ import java.util.Locale;
  * threshold at work.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar io.modularddd.benchmarks.CodecSizes
+ * java -cp benchmarks/target/benchmarks.jar io.modularddd.eventstore.redis.CodecSizes
  * </pre>
  */
 public final class CodecSizes {

@@ -1,4 +1,4 @@
-package io.modularddd.benchmarks;
+package io.modularddd.eventstore.redis;
 
 import io.modularddd.core.AggregateId;
 import io.modularddd.core.EventMetadata;

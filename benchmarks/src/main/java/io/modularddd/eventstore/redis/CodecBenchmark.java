@@ -1,12 +1,10 @@
-package io.modularddd.benchmarks;
+package io.modularddd.eventstore.redis;
 
+import io.modularddd.benchmarks.BenchEvent;
 import io.modularddd.core.AggregateId;
 import io.modularddd.core.EventMetadata;
 import io.modularddd.core.StoredEvent;
 import io.modularddd.core.serialization.EventTypeRegistry;
-import io.modularddd.eventstore.redis.HotTierCodec;
-import io.modularddd.eventstore.redis.HotTierCompression;
-import io.modularddd.eventstore.redis.HotTierFormat;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +50,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * java -jar benchmarks/target/benchmarks.jar CodecBenchmark -f 3 -wi 3 -i 5 -w 2s -r 2s -prof gc -rf json -rff codec.json
  * java -cp benchmarks/target/benchmarks.jar io.modularddd.benchmarks.BenchmarkReport codec.json codec json msgpack \
  *      --secondary=gc.alloc.rate.norm
- * java -cp benchmarks/target/benchmarks.jar io.modularddd.benchmarks.CodecSizes
+ * java -cp benchmarks/target/benchmarks.jar io.modularddd.eventstore.redis.CodecSizes
  * </pre>
  */
 @State(Scope.Benchmark)

@@ -1,23 +1,22 @@
-package io.modularddd.benchmarks;
+package io.modularddd.eventstore.redis;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.modularddd.benchmarks.BenchEvent;
+import io.modularddd.benchmarks.BenchmarkServices;
 import io.modularddd.core.AggregateId;
 import io.modularddd.core.AppendRequest;
 import io.modularddd.core.AppendResult;
 import io.modularddd.core.EventStore;
 import io.modularddd.core.EventStream;
-import io.modularddd.core.ForwardingEventStore;
 import io.modularddd.core.ExpectedVersion;
+import io.modularddd.core.ForwardingEventStore;
 import io.modularddd.core.NewEvent;
 import io.modularddd.core.StoredEvent;
 import io.modularddd.core.serialization.EventSerializer;
 import io.modularddd.core.serialization.EventTypeRegistry;
 import io.modularddd.core.serialization.JacksonEventSerializer;
 import io.modularddd.eventstore.jdbc.JdbcEventStore;
-import io.modularddd.eventstore.redis.HotTierCodec;
-import io.modularddd.eventstore.redis.RedisHotTier;
-import io.modularddd.eventstore.redis.TieredEventStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -164,7 +163,7 @@ public class HotTierBenchmark {
         warm = new ReadCountingStore(jdbc);
         meters = new SimpleMeterRegistry();
         // the defaults a user gets: MessagePack, LZ4 above 1 KiB (so these ~200-byte events stay uncompressed)
-        RedisHotTier hot = BenchmarkServices.hotTier(prefix).registry(registry).meterRegistry(meters).build();
+        RedisHotTier hot = BenchmarkServices.hotTier(prefix).serializer(serializer).meterRegistry(meters).build();
         tiered = TieredEventStore.of(warm, hot);
         codec = hot.codec();
         raw = BenchmarkServices.redisClient();

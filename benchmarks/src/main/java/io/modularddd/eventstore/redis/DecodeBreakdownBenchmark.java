@@ -1,13 +1,11 @@
-package io.modularddd.benchmarks;
+package io.modularddd.eventstore.redis;
 
 import com.fasterxml.jackson.databind.ObjectReader;
+import io.modularddd.benchmarks.BenchEvent;
 import io.modularddd.core.AggregateId;
 import io.modularddd.core.StoredEvent;
 import io.modularddd.core.serialization.EventTypeRegistry;
 import io.modularddd.core.serialization.JacksonEventSerializer;
-import io.modularddd.eventstore.redis.HotTierCodec;
-import io.modularddd.eventstore.redis.HotTierCompression;
-import io.modularddd.eventstore.redis.HotTierFormat;
 import java.io.IOException;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;

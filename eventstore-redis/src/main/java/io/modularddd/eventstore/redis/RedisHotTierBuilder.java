@@ -1,0 +1,391 @@
+package io.modularddd.eventstore.redis;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.modularddd.core.serialization.EventSerializer;
+import io.modularddd.core.serialization.JacksonEventSerializer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Configures a {@link RedisHotTier}; start with {@link RedisHotTier#builder()}. Each setter validates
+ * its value at once ({@link IllegalArgumentException} naming the setting and the value) and may be
+ * called once ({@link IllegalStateException} otherwise); {@link #build()} checks that the settings fit
+ * together and builds the tier from an immutable snapshot of them, so a builder may be reused.
+ *
+ * <p>The hot tier is configured from the warm store's serializer ({@link #serializer}): its event
+ * types and its Jackson configuration are the warm store's own, so nothing has to be kept in sync by
+ * hand (ADR 0205).
+ */
+public final class RedisHotTierBuilder {
+    private final Set<String> set = new HashSet<>();
+    private final List<RedisEndpoint> endpoints = new ArrayList<>();
+    private boolean cluster;
+    private String user;
+    private String password;
+    private JacksonEventSerializer serializer;
+    private Duration ttl = RedisHotTier.DEFAULT_TTL;
+    private boolean enabled = true;
+    private HotTierFormat format = HotTierFormat.MESSAGE_PACK;
+    private HotTierCompression compression = RedisHotTier.DEFAULT_COMPRESSION;
+    private Duration connectTimeout = RedisHotTier.DEFAULT_CONNECT_TIMEOUT;
+    private Duration readTimeout = RedisHotTier.DEFAULT_READ_TIMEOUT;
+    private Duration retryAfterFailure = RedisHotTier.DEFAULT_RETRY_AFTER_FAILURE;
+    private String keyPrefix = StreamKeys.DEFAULT_PREFIX;
+    private int maxConnections = RedisHotTier.DEFAULT_MAX_CONNECTIONS;
+    private int readPageSize = RedisHotTier.DEFAULT_READ_PAGE_SIZE;
+    private MeterRegistry meterRegistry;
+    private Clock clock = Clock.systemUTC();
+
+    RedisHotTierBuilder() {
+    }
+
+    private void once(String setting) {
+        if (!set.add(setting)) {
+            throw new IllegalStateException(setting + " was already set; set each hot-tier setting once");
+        }
+    }
+
+    /**
+     * Uses one standalone Redis server: {@code redis[s]://[[user]:password@]host[:port][/database]}.
+     * The password is kept out of every log line, message and metric.
+     *
+     * @param uri the server's URI
+     * @return this builder
+     * @throws IllegalArgumentException when the URI is malformed
+     * @throws IllegalStateException    when a server or cluster was already set
+     */
+    public RedisHotTierBuilder uri(String uri) {
+        RedisEndpoint endpoint = RedisEndpoint.parse("uri", uri);
+        if (set.contains("cluster")) {
+            throw new IllegalStateException("uri cannot be combined with cluster(...): a hot tier talks to one "
+                    + "standalone server or to one cluster");
+        }
+        once("uri");
+        endpoints.add(endpoint);
+        credentialsFrom(endpoint, "uri");
+        return this;
+    }
+
+    /**
+     * Uses a Redis Cluster, discovered from one or more seed nodes ({@code redis[s]://host:port}).
+     * Keys are hash-tagged per stream, so every command of a stream goes to one node.
+     *
+     * @param seedUris the seed nodes' URIs, at least one; all with the same TLS setting and credentials
+     * @return this builder
+     * @throws IllegalArgumentException when there is no seed, a URI is malformed, names a database
+     *                                  other than 0, or the seeds disagree on TLS or credentials
+     * @throws IllegalStateException    when a server or cluster was already set
+     */
+    public RedisHotTierBuilder cluster(String... seedUris) {
+        Objects.requireNonNull(seedUris, "seedUris");
+        if (seedUris.length == 0) {
+            throw new IllegalArgumentException("cluster needs at least one seed URI such as "
+                    + "\"redis://127.0.0.1:7000\"");
+        }
+        if (set.contains("uri")) {
+            throw new IllegalStateException("cluster cannot be combined with uri(...): a hot tier talks to one "
+                    + "standalone server or to one cluster");
+        }
+        List<RedisEndpoint> parsed = new ArrayList<>();
+        for (int i = 0; i < seedUris.length; i++) {
+            RedisEndpoint e = RedisEndpoint.parse("cluster[" + i + "]", seedUris[i]);
+            if (e.database() != 0) {
+                throw new IllegalArgumentException("cluster[" + i + "] names database " + e.database()
+                        + ", but Redis Cluster has only database 0: \"" + e.display() + "\"");
+            }
+            if (!parsed.isEmpty() && (e.ssl() != parsed.get(0).ssl()
+                    || !Objects.equals(e.user(), parsed.get(0).user())
+                    || !Objects.equals(e.password(), parsed.get(0).password()))) {
+                throw new IllegalArgumentException("cluster[" + i + "] (" + e.display() + ") differs from "
+                        + "cluster[0] in TLS or credentials; all seeds of one cluster must agree");
+            }
+            parsed.add(e);
+        }
+        once("cluster");
+        endpoints.addAll(parsed);
+        cluster = true;
+        credentialsFrom(parsed.get(0), "cluster");
+        return this;
+    }
+
+    private void credentialsFrom(RedisEndpoint e, String setting) {
+        if (e.password() == null && e.user() == null) {
+            return;
+        }
+        if (set.contains("credentials")) {
+            throw new IllegalStateException(setting + " carries credentials, but credentials(...) was already "
+                    + "set; give them once");
+        }
+        set.add("credentials");
+        user = e.user();
+        password = e.password();
+    }
+
+    /**
+     * Sets the ACL user and password, as an alternative to putting them in the URI.
+     *
+     * @param user     the ACL user, or null for the default user
+     * @param password the password
+     * @return this builder
+     * @throws IllegalArgumentException when the password is null or empty
+     * @throws IllegalStateException    when credentials were already given
+     */
+    public RedisHotTierBuilder credentials(String user, String password) {
+        if (password == null || password.isEmpty()) {
+            throw new IllegalArgumentException("credentials needs a non-empty password");
+        }
+        once("credentials");
+        this.user = user;
+        this.password = password;
+        return this;
+    }
+
+    /**
+     * Sets the serializer of the warm store — pass the very {@link JacksonEventSerializer} the warm store
+     * was built with. Required. The hot tier takes from it the {@link io.modularddd.core.serialization.EventTypeRegistry}
+     * (the only classes it decodes) and the whole Jackson configuration of its {@code ObjectMapper}
+     * (modules, mix-ins, naming, features): the hot tier's MessagePack and JSON mappers are copies of it
+     * on their own factories, with the hot tier's bounded reads and sorted map keys. So an event type the
+     * warm store can store, the hot tier can cache, and there is nothing to keep in sync (ADR 0205).
+     *
+     * @param serializer the warm store's serializer; a {@code JacksonEventSerializer}
+     * @return this builder
+     * @throws IllegalArgumentException when null, or not a {@code JacksonEventSerializer} (the hot tier
+     *                                  encodes with Jackson and must share the warm store's configuration)
+     * @throws IllegalStateException    when set twice
+     */
+    public RedisHotTierBuilder serializer(EventSerializer serializer) {
+        if (serializer == null) {
+            throw new IllegalArgumentException("serializer must not be null; pass the JacksonEventSerializer the "
+                    + "warm store was built with");
+        }
+        if (!(serializer instanceof JacksonEventSerializer jackson)) {
+            throw new IllegalArgumentException("serializer must be a JacksonEventSerializer but was a "
+                    + serializer.getClass().getName() + ": the hot tier encodes events with Jackson and takes its "
+                    + "event types and Jackson configuration from the warm store's serializer. Build the warm store "
+                    + "with a JacksonEventSerializer and pass the same instance here");
+        }
+        once("serializer");
+        this.serializer = jackson;
+        return this;
+    }
+
+    /**
+     * Sets how long a stream stays in Redis after its last write (the profile's {@code hot_storage_ttl}).
+     *
+     * @param ttl from 1 second to 365 days; default 1 hour
+     * @return this builder
+     * @throws IllegalArgumentException when out of range
+     */
+    public RedisHotTierBuilder ttl(Duration ttl) {
+        checkRange("ttl", ttl, Duration.ofSeconds(1), Duration.ofDays(365));
+        once("ttl");
+        this.ttl = ttl;
+        return this;
+    }
+
+    /**
+     * Switches the hot tier on or off; off, the tiered store passes everything to the warm store and
+     * no Redis connection is made.
+     *
+     * @param enabled default true
+     * @return this builder
+     */
+    public RedisHotTierBuilder enabled(boolean enabled) {
+        once("enabled");
+        this.enabled = enabled;
+        return this;
+    }
+
+    /**
+     * Sets the encoding of members.
+     *
+     * @param format default {@link HotTierFormat#MESSAGE_PACK}
+     * @return this builder
+     * @throws IllegalArgumentException when null
+     */
+    public RedisHotTierBuilder format(HotTierFormat format) {
+        if (format == null) {
+            throw new IllegalArgumentException("format must not be null; use HotTierFormat.MESSAGE_PACK or JSON");
+        }
+        once("format");
+        this.format = format;
+        return this;
+    }
+
+    /**
+     * Sets the compression of members.
+     *
+     * @param compression default {@code HotTierCompression.lz4(1024)}
+     * @return this builder
+     * @throws IllegalArgumentException when null
+     */
+    public RedisHotTierBuilder compression(HotTierCompression compression) {
+        if (compression == null) {
+            throw new IllegalArgumentException("compression must not be null; use HotTierCompression.none() "
+                    + "to switch it off");
+        }
+        once("compression");
+        this.compression = compression;
+        return this;
+    }
+
+    /**
+     * Sets the connect timeout: the most a call waits to reach a server (or for a free pooled connection,
+     * together with the read timeout).
+     *
+     * @param timeout from 1 ms to 60 s; default 500 ms
+     * @return this builder
+     * @throws IllegalArgumentException when out of range
+     */
+    public RedisHotTierBuilder connectTimeout(Duration timeout) {
+        checkRange("connectTimeout", timeout, Duration.ofMillis(1), Duration.ofSeconds(60));
+        once("connectTimeout");
+        this.connectTimeout = timeout;
+        return this;
+    }
+
+    /**
+     * Sets the read timeout: the most a call waits for a reply.
+     *
+     * @param timeout from 1 ms to 60 s; default 500 ms
+     * @return this builder
+     * @throws IllegalArgumentException when out of range
+     */
+    public RedisHotTierBuilder readTimeout(Duration timeout) {
+        checkRange("readTimeout", timeout, Duration.ofMillis(1), Duration.ofSeconds(60));
+        once("readTimeout");
+        this.readTimeout = timeout;
+        return this;
+    }
+
+    /**
+     * Sets how long the tier leaves Redis alone after a connection failure.
+     *
+     * @param backoff from 0 to 10 minutes; default 1 s
+     * @return this builder
+     * @throws IllegalArgumentException when out of range
+     */
+    public RedisHotTierBuilder retryAfterFailure(Duration backoff) {
+        checkRange("retryAfterFailure", backoff, Duration.ZERO, Duration.ofMinutes(10));
+        once("retryAfterFailure");
+        this.retryAfterFailure = backoff;
+        return this;
+    }
+
+    /**
+     * Sets the prefix of every key: segments of {@code [A-Za-z0-9_.-]} joined by single colons, at most
+     * 64 characters. Give each application (and each test) its own.
+     *
+     * @param prefix default {@code "modularddd:hot"}
+     * @return this builder
+     * @throws IllegalArgumentException when the prefix breaks the pattern
+     */
+    public RedisHotTierBuilder keyPrefix(String prefix) {
+        StreamKeys.checkPrefix(prefix);
+        once("keyPrefix");
+        this.keyPrefix = prefix;
+        return this;
+    }
+
+    /**
+     * Sets the size of the dedicated connection pool (per node on a cluster).
+     *
+     * @param connections from 1 to 1024; default 16
+     * @return this builder
+     * @throws IllegalArgumentException when out of range
+     */
+    public RedisHotTierBuilder maxConnections(int connections) {
+        if (connections < 1 || connections > 1024) {
+            throw new IllegalArgumentException("maxConnections must be between 1 and 1024 but was " + connections);
+        }
+        once("maxConnections");
+        this.maxConnections = connections;
+        return this;
+    }
+
+    /**
+     * Sets how many events one Redis read fetches; large streams are read page by page.
+     *
+     * @param events from 1 to 10,000; default 500
+     * @return this builder
+     * @throws IllegalArgumentException when out of range
+     */
+    public RedisHotTierBuilder readPageSize(int events) {
+        if (events < 1 || events > 10_000) {
+            throw new IllegalArgumentException("readPageSize must be between 1 and 10000 but was " + events);
+        }
+        once("readPageSize");
+        this.readPageSize = events;
+        return this;
+    }
+
+    /**
+     * Sets where the tier's meters go (names under {@code modularddd.hot_tier.}).
+     *
+     * @param registry default: a private {@link SimpleMeterRegistry}
+     * @return this builder
+     * @throws IllegalArgumentException when null
+     */
+    public RedisHotTierBuilder meterRegistry(MeterRegistry registry) {
+        if (registry == null) {
+            throw new IllegalArgumentException("meterRegistry must not be null");
+        }
+        once("meterRegistry");
+        this.meterRegistry = registry;
+        return this;
+    }
+
+    /**
+     * Sets the clock that times the back-off after failures.
+     *
+     * @param clock default {@code Clock.systemUTC()}
+     * @return this builder
+     * @throws IllegalArgumentException when null
+     */
+    public RedisHotTierBuilder clock(Clock clock) {
+        if (clock == null) {
+            throw new IllegalArgumentException("clock must not be null");
+        }
+        once("clock");
+        this.clock = clock;
+        return this;
+    }
+
+    private static void checkRange(String setting, Duration value, Duration min, Duration max) {
+        if (value == null) {
+            throw new IllegalArgumentException(setting + " must not be null");
+        }
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw new IllegalArgumentException(setting + " must be between " + min + " and " + max + " but was "
+                    + value);
+        }
+    }
+
+    /**
+     * Builds the hot tier and its connection pool (connections are opened lazily on a standalone
+     * server; a cluster client reads the slot map from a seed at once).
+     *
+     * @return the hot tier
+     * @throws IllegalStateException when no serializer was set, or the tier is enabled but names no Redis
+     */
+    public RedisHotTier build() {
+        if (serializer == null) {
+            throw new IllegalStateException("serializer(...) is required: pass the JacksonEventSerializer of the "
+                    + "warm store; the hot tier decodes events only through its EventTypeRegistry");
+        }
+        if (enabled && endpoints.isEmpty()) {
+            throw new IllegalStateException("an enabled hot tier needs a Redis: call uri(\"redis://host:port\") or "
+                    + "cluster(...), or enabled(false)");
+        }
+        return new RedisHotTier(new HotTierSettings(enabled, endpoints, cluster, user, password, serializer, keyPrefix,
+                ttl, format, compression, connectTimeout, readTimeout, retryAfterFailure, maxConnections,
+                readPageSize, meterRegistry != null ? meterRegistry : new SimpleMeterRegistry(), clock));
+    }
+}
