@@ -1,8 +1,10 @@
 package io.modularddd.core;
 
+import io.modularddd.core.serialization.EventSerializer;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * An append-only store of event streams with one global order.
@@ -139,6 +141,18 @@ public interface EventStore extends AutoCloseable {
      * @throws EventStoreException when the storage fails
      */
     long headPosition();
+
+    /**
+     * Returns the serializer the store writes and reads events with, when it has one: its registry
+     * names the event types the store knows, and a store placed in front of it (the Redis hot tier) or
+     * beside it (snapshots, projections) must use the same one. Stores that serialize return it;
+     * the default, for stores that hand events to another store, returns {@code Optional.empty()}.
+     *
+     * @return the serializer, if the store has one
+     */
+    default Optional<EventSerializer> serializer() {
+        return Optional.empty();
+    }
 
     /**
      * Releases the store's resources (connections, pools). The default does nothing.

@@ -77,6 +77,11 @@ public abstract class ForwardingEventStore implements EventStore {
         return delegate.headPosition();
     }
 
+    @Override
+    public java.util.Optional<io.modularddd.core.serialization.EventSerializer> serializer() {
+        return delegate.serializer();
+    }
+
     /** Closes the wrapped store. */
     @Override
     public void close() {

@@ -1,5 +1,6 @@
 package io.modularddd.core;
 
+import io.modularddd.core.internal.AppendPlanner;
 import io.modularddd.core.internal.Checks;
 import io.modularddd.core.internal.Idempotency;
 import io.modularddd.core.internal.IteratorEventStream;
@@ -91,52 +92,50 @@ public final class InMemoryEventStore implements EventStore {
         }
     }
 
-    /** Checks every request, then writes all of them; called under the write lock. */
+    /** Plans the unit with the append rule every store shares, then writes it; called under the write lock. */
     private List<AppendResult> write(List<Encoded> batch) {
-        AppendResult[] results = new AppendResult[batch.size()];
-        for (int i = 0; i < batch.size(); i++) {
-            AppendRequest r = batch.get(i).request();
-            List<Idempotency.StoredRef> found = new ArrayList<>();
-            for (NewEvent e : r.events()) {
-                Row row = byEventId.get(e.eventId());
-                if (row != null) {
-                    found.add(new Idempotency.StoredRef(row.eventId(), row.aggregateId(), row.version(),
-                            row.position()));
-                }
-            }
-            Optional<AppendResult> repeat = Idempotency.resolve(r, found);
-            if (repeat.isPresent()) {
-                results[i] = repeat.get();
-                continue;
-            }
-            long current = versionOf(r.aggregateId());
-            if (!r.expectedVersion().matches(current)) {
-                throw new ConcurrencyConflictException(r.aggregateId(), r.expectedVersion(), current);
-            }
+        List<AppendRequest> unit = new ArrayList<>(batch.size());
+        for (Encoded e : batch) {
+            unit.add(e.request());
         }
-        for (int i = 0; i < batch.size(); i++) {
-            if (results[i] == null) {
-                results[i] = insert(batch.get(i));
+        AppendPlanner.Plan plan = AppendPlanner.plan(unit, known, log.size() + 1L);
+        int k = 0;
+        for (AppendPlanner.Placement placement : plan.placements()) {
+            while (batch.get(k).request() != placement.request()) {
+                k++;
             }
+            insert(batch.get(k), placement);
         }
-        return List.of(results);
+        return plan.results();
     }
 
-    private AppendResult insert(Encoded encoded) {
+    /** What the append rule needs to know of the stored log: read under the write lock. */
+    private final AppendPlanner.Known known = new AppendPlanner.Known() {
+        @Override
+        public long versionOf(AggregateId stream) {
+            return InMemoryEventStore.this.versionOf(stream);
+        }
+
+        @Override
+        public Idempotency.StoredRef storedRef(UUID eventId) {
+            Row row = byEventId.get(eventId);
+            return row == null ? null : new Idempotency.StoredRef(row.eventId(), row.aggregateId(), row.version(),
+                    row.position());
+        }
+    };
+
+    private void insert(Encoded encoded, AppendPlanner.Placement placement) {
         AppendRequest r = encoded.request();
         ArrayList<Row> stream = streams.computeIfAbsent(r.aggregateId(), id -> new ArrayList<>());
-        long firstVersion = stream.size() + 1L;
-        long firstPosition = log.size() + 1L;
         for (int j = 0; j < r.size(); j++) {
             NewEvent e = r.events().get(j);
-            Row row = new Row(firstPosition + j, e.eventId(), r.aggregateId(), r.aggregateType(), encoded.types()[j],
-                    encoded.payloads()[j], encoded.metadata()[j], firstVersion + j, e.occurredAt());
+            Row row = new Row(placement.firstPosition() + j, e.eventId(), r.aggregateId(), r.aggregateType(),
+                    encoded.types()[j], encoded.payloads()[j], encoded.metadata()[j], placement.firstVersion() + j,
+                    e.occurredAt());
             log.add(row);
             stream.add(row);
             byEventId.put(e.eventId(), row);
         }
-        return new AppendResult(r.aggregateId(), firstVersion, firstVersion + r.size() - 1, firstPosition,
-                firstPosition + r.size() - 1);
     }
 
     private Encoded encode(AppendRequest r) {
@@ -220,6 +219,11 @@ public final class InMemoryEventStore implements EventStore {
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    @Override
+    public Optional<EventSerializer> serializer() {
+        return Optional.of(serializer);
     }
 
     @Override

@@ -20,6 +20,7 @@ import io.modularddd.core.NewEvent;
 import io.modularddd.core.SerializationException;
 import io.modularddd.core.StoredEvent;
 import io.modularddd.core.StreamArchivedException;
+import io.modularddd.core.internal.AppendPlanner;
 import io.modularddd.core.internal.Checks;
 import io.modularddd.core.internal.Idempotency;
 import io.modularddd.core.internal.IteratorEventStream;
@@ -53,7 +54,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.InsertValuesStepN;
 import org.jooq.Record;
 import org.jooq.Record2;
 import org.jooq.Record4;
@@ -855,20 +855,31 @@ public final class JdbcEventStore implements EventStore {
             }
             stored.putAll(storedRefs(ctx, ids));
         }
+        AppendPlanner.Known known = new AppendPlanner.Known() {
+            @Override
+            public long versionOf(AggregateId stream) {
+                return versions.getOrDefault(stream, 0L);
+            }
+
+            @Override
+            public Idempotency.StoredRef storedRef(UUID eventId) {
+                return stored.get(eventId);
+            }
+        };
         List<Row> rows = new ArrayList<>();
         long next = last + 1;
         for (PendingAppend p : group) {
-            UnitPlan unit;
+            AppendPlanner.Plan unit;
             try {
                 try {
-                    unit = planUnit(p, versions, stored, next);
+                    unit = AppendPlanner.plan(p.requestList(), known, next);
                 } catch (ConcurrencyConflictException conflict) {
                     if (checkEventIds) {
                         throw conflict;
                     }
                     // a retried request usually fails its version check: it is a repeat if its ids are stored
                     stored.putAll(storedRefs(ctx, p.eventIds()));
-                    unit = planUnit(p, versions, stored, next);
+                    unit = AppendPlanner.plan(p.requestList(), known, next);
                 }
             } catch (ConcurrencyConflictException conflict) {
                 p.fail(() -> onCallersThread(new ConcurrencyConflictException(conflict.aggregateId(),
@@ -879,13 +890,27 @@ public final class JdbcEventStore implements EventStore {
                         conflict.storedVersion(), conflict.detail()), conflict));
                 continue;
             }
+            // the unit's effects are what the next unit of the group plans against
             versions.putAll(unit.versions());
             stored.putAll(unit.refs());
-            rows.addAll(unit.rows());
-            next += unit.rows().size();
+            for (AppendPlanner.Placement placement : unit.placements()) {
+                addRows(rows, p.encodedOf(placement.request()), placement);
+            }
+            next += unit.newEvents();
             p.plan(unit.results());
         }
         return rows;
+    }
+
+    /** The rows of one placed request: event {@code i} at the placement's first version and position plus i. */
+    private static void addRows(List<Row> rows, PendingAppend.Encoded e, AppendPlanner.Placement placement) {
+        AppendRequest r = e.request();
+        for (int i = 0; i < r.size(); i++) {
+            NewEvent ev = r.events().get(i);
+            rows.add(new Row(placement.firstPosition() + i, ev.eventId(), r.aggregateId().value(), r.aggregateType(),
+                    e.eventTypes()[i], e.data()[i], e.metadata()[i], placement.firstVersion() + i, ev,
+                    e.rowBytes()[i]));
+        }
     }
 
     /**
@@ -895,59 +920,6 @@ public final class JdbcEventStore implements EventStore {
     private static <E extends RuntimeException> E onCallersThread(E copy, RuntimeException leaders) {
         copy.initCause(leaders);
         return copy;
-    }
-
-    /** What one unit would write: its rows, the streams' new versions, its results. */
-    private record UnitPlan(List<Row> rows, Map<AggregateId, Long> versions, Map<UUID, Idempotency.StoredRef> refs,
-                            List<AppendResult> results) {
-    }
-
-    /**
-     * Checks one unit (all its requests, all-or-nothing) against the stream versions and stored event
-     * ids known so far, and places its new events at positions {@code next...}. Changes nothing.
-     *
-     * @throws ConcurrencyConflictException when a request's expected version does not hold
-     * @throws EventIdConflictException     when an event id is stored elsewhere
-     */
-    private static UnitPlan planUnit(PendingAppend p, Map<AggregateId, Long> versions,
-                                     Map<UUID, Idempotency.StoredRef> stored, long next) {
-        Map<AggregateId, Long> unitVersions = new HashMap<>();
-        Map<UUID, Idempotency.StoredRef> unitRefs = new HashMap<>();
-        List<Row> unitRows = new ArrayList<>();
-        List<AppendResult> results = new ArrayList<>(p.requests.size());
-        long position = next;
-        for (PendingAppend.Encoded e : p.requests) {
-            AppendRequest r = e.request();
-            List<Idempotency.StoredRef> found = new ArrayList<>();
-            for (NewEvent ev : r.events()) {
-                Idempotency.StoredRef ref = unitRefs.getOrDefault(ev.eventId(), stored.get(ev.eventId()));
-                if (ref != null) {
-                    found.add(ref);
-                }
-            }
-            Optional<AppendResult> repeat = Idempotency.resolve(r, found);
-            if (repeat.isPresent()) {
-                results.add(repeat.get());
-                continue;
-            }
-            long current = unitVersions.getOrDefault(r.aggregateId(), versions.getOrDefault(r.aggregateId(), 0L));
-            if (!r.expectedVersion().matches(current)) {
-                throw new ConcurrencyConflictException(r.aggregateId(), r.expectedVersion(), current);
-            }
-            long firstPosition = position;
-            for (int i = 0; i < r.size(); i++) {
-                NewEvent ev = r.events().get(i);
-                long version = current + 1 + i;
-                unitRows.add(new Row(position, ev.eventId(), r.aggregateId().value(), r.aggregateType(),
-                        e.eventTypes()[i], e.data()[i], e.metadata()[i], version, ev, e.rowBytes()[i]));
-                unitRefs.put(ev.eventId(), new Idempotency.StoredRef(ev.eventId(), r.aggregateId(), version, position));
-                position++;
-            }
-            unitVersions.put(r.aggregateId(), current + r.size());
-            results.add(new AppendResult(r.aggregateId(), current + 1, current + r.size(), firstPosition,
-                    position - 1));
-        }
-        return new UnitPlan(unitRows, unitVersions, unitRefs, List.copyOf(results));
     }
 
     private Map<UUID, Idempotency.StoredRef> storedRefs(DSLContext ctx, List<UUID> ids) {
@@ -1239,6 +1211,11 @@ public final class JdbcEventStore implements EventStore {
         Long v = query("reading the version of stream '" + aggregateId.value() + "'", () -> reads
                 .fetchValue(appendSql.lastVersion(DSL.val(aggregateId.value(), table.aggregateId))));
         return v == null ? 0 : v;
+    }
+
+    @Override
+    public Optional<EventSerializer> serializer() {
+        return Optional.of(serializer);
     }
 
     /** {@code SELECT MAX(sequence_number)}: one look at the end of the primary key. */

@@ -69,6 +69,25 @@ final class PendingAppend {
         return streams;
     }
 
+    /** The unit's requests, in order. */
+    List<AppendRequest> requestList() {
+        List<AppendRequest> list = new ArrayList<>(requests.size());
+        for (Encoded e : requests) {
+            list.add(e.request());
+        }
+        return list;
+    }
+
+    /** The encoded form of one of the unit's requests. */
+    Encoded encodedOf(AppendRequest request) {
+        for (Encoded e : requests) {
+            if (e.request() == request) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException("not a request of this unit: " + request.aggregateId());
+    }
+
     /** The ids of the unit's events, in order. */
     List<UUID> eventIds() {
         List<UUID> ids = new ArrayList<>(eventCount);

@@ -3,6 +3,7 @@ package io.modularddd.eventstore.redis;
 import io.modularddd.core.AggregateId;
 import io.modularddd.core.EventStore;
 import io.modularddd.core.EventStoreException;
+import io.modularddd.core.serialization.JacksonEventSerializer;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Objects;
@@ -75,6 +76,11 @@ public final class RedisHotTier implements AutoCloseable {
     private final RedisOps ops;
     private final HotTierFailurePolicy failures;
     private final HotTierWriter writer;
+
+    /** The serializer the tier was built from: the warm store's. */
+    JacksonEventSerializer serializer() {
+        return settings.serializer();
+    }
 
     /** Builds the tier from validated settings; see {@link RedisHotTierBuilder#build()}. */
     RedisHotTier(HotTierSettings settings) {

@@ -10,9 +10,12 @@ import io.modularddd.core.EventStream;
 import io.modularddd.core.StoredEvent;
 import io.modularddd.core.internal.Checks;
 import io.modularddd.core.internal.StoreChecks;
+import io.modularddd.core.serialization.EventSerializer;
+import io.modularddd.core.serialization.JacksonEventSerializer;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * An {@link EventStore} with a Redis hot tier in front of a warm store (JDBC, in-memory, any
@@ -65,9 +68,55 @@ public final class TieredEventStore implements EventStore {
      * @param hot  the Redis hot tier; when disabled, every call goes to {@code warm}
      * @return the tiered store
      * @throws io.modularddd.core.InvalidInputException when an argument is null
+     * @throws IllegalArgumentException when the warm store names its serializer and the hot tier was
+     *                                  built from one that is not equivalent: another event type
+     *                                  registry, or other Jackson modules
      */
     public static TieredEventStore of(EventStore warm, RedisHotTier hot) {
-        return new TieredEventStore(Checks.notNull("warm", warm), Checks.notNull("hot", hot));
+        Checks.notNull("warm", warm);
+        Checks.notNull("hot", hot);
+        warm.serializer().ifPresent(w -> checkSameSerialization(warm, w, hot.serializer()));
+        return new TieredEventStore(warm, hot);
+    }
+
+    /**
+     * Test seam: puts a hot tier in front of a warm store without {@link #of}'s serializer check, so that
+     * tests can build the mismatch {@code of} refuses and show that an event the hot tier cannot encode
+     * still affects its own stream only.
+     */
+    static TieredEventStore withoutSerializerCheck(EventStore warm, RedisHotTier hot) {
+        return new TieredEventStore(warm, hot);
+    }
+
+    /**
+     * Refuses tiers that would disagree on the events: the hot tier's serializer must be the warm
+     * store's, or one built on the same {@code EventTypeRegistry} instance with the same Jackson
+     * modules (as two {@code JacksonEventSerializer.json(registry)} of one registry are).
+     */
+    private static void checkSameSerialization(EventStore warm, EventSerializer warmSerializer,
+                                               JacksonEventSerializer hotSerializer) {
+        if (warmSerializer == hotSerializer) {
+            return;
+        }
+        String fix = " Build the hot tier with RedisHotTier.builder().serializer(s) where s is the serializer given to "
+                + "the warm store (warm.serializer().get()).";
+        if (warmSerializer.registry() != hotSerializer.registry()) {
+            throw new IllegalArgumentException("the hot tier was built from a serializer with another EventTypeRegistry "
+                    + "than the warm store's (" + warm + "), so the two tiers could disagree on event types." + fix);
+        }
+        if (!(warmSerializer instanceof JacksonEventSerializer jackson)
+                || !jackson.objectMapper().getRegisteredModuleIds()
+                        .equals(hotSerializer.objectMapper().getRegisteredModuleIds())) {
+            throw new IllegalArgumentException("the hot tier was built from a serializer with other Jackson modules "
+                    + "than the warm store's (" + warm + "), so the two tiers could write the same event differently."
+                    + fix);
+        }
+    }
+
+    /** The warm store's serializer, which the hot tier was built from. */
+    @Override
+    public Optional<EventSerializer> serializer() {
+        return warm.serializer();
     }
 
     /**

@@ -223,5 +223,39 @@ class RedisHotTierBuilderTest {
             assertThatThrownBy(() -> TieredEventStore.of(null, builder().enabled(false).build()))
                     .isInstanceOf(InvalidInputException.class).hasMessageContaining("warm");
         }
+
+        @Test
+        void a_hot_tier_built_from_another_registry_or_other_jackson_modules_is_refused() {
+            // given: a warm store on the contract's registry
+            io.modularddd.core.serialization.JacksonEventSerializer warmSerializer =
+                    io.modularddd.core.serialization.JacksonEventSerializer.json(ContractEvents.REGISTRY);
+            InMemoryEventStore warm = InMemoryEventStore.create(warmSerializer);
+            io.modularddd.core.serialization.EventTypeRegistry other =
+                    io.modularddd.core.serialization.EventTypeRegistry.builder()
+                            .register("contract.happened.v1", Happened.class).build();
+            com.fasterxml.jackson.databind.ObjectMapper withModule =
+                    io.modularddd.core.serialization.JacksonEventSerializer.newObjectMapper(
+                            new com.fasterxml.jackson.core.JsonFactory());
+            withModule.registerModule(new com.fasterxml.jackson.databind.module.SimpleModule("app-types"));
+
+            // when / then: another registry, or other modules, are refused naming the fix
+            assertThatThrownBy(() -> TieredEventStore.of(warm, RedisHotTier.builder().enabled(false)
+                    .serializer(io.modularddd.core.serialization.JacksonEventSerializer.json(other)).build()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("EventTypeRegistry")
+                    .hasMessageContaining("warm.serializer()");
+            assertThatThrownBy(() -> TieredEventStore.of(warm, RedisHotTier.builder().enabled(false)
+                    .serializer(io.modularddd.core.serialization.JacksonEventSerializer.builder(ContractEvents.REGISTRY)
+                            .objectMapper(withModule).build()).build()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Jackson modules");
+            // and the warm store's own serializer, or an equivalent one, is accepted
+            try (TieredEventStore same = TieredEventStore.of(warm, RedisHotTier.builder().enabled(false)
+                    .serializer(warmSerializer).build())) {
+                assertThat(same.serializer()).containsSame(warmSerializer);
+            }
+            try (TieredEventStore equivalent = TieredEventStore.of(InMemoryEventStore.create(warmSerializer),
+                    builder().enabled(false).build())) {
+                assertThat(equivalent.serializer()).containsSame(warmSerializer);
+            }
+        }
     }
 }
