@@ -1,9 +1,24 @@
 package io.modularddd.examples.quickstart;
 
+import io.modularddd.core.serialization.EventTypeRegistry;
+
 /** The events of the quickstart's bank account. */
 public final class AccountEvents {
 
     private AccountEvents() {
+    }
+
+    /**
+     * The registry of the account's event types, under stable names.
+     *
+     * @return a new registry
+     */
+    public static EventTypeRegistry registry() {
+        return EventTypeRegistry.builder()
+                .register("account.opened.v1", AccountOpened.class)
+                .register("account.money-deposited.v1", MoneyDeposited.class)
+                .register("account.money-withdrawn.v1", MoneyWithdrawn.class)
+                .build();
     }
 
     /**
