@@ -37,15 +37,30 @@ public final class InMemoryEventStore implements EventStore {
     static final int PAGE_SIZE = 512;
 
     private final EventSerializer serializer;
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final ReentrantReadWriteLock lock;
     /** Global log; the event at position p is at index p - 1. */
-    private final ArrayList<Row> log = new ArrayList<>();
+    private final ArrayList<Row> log;
     /** Each stream's events; the event at version v is at index v - 1. */
-    private final HashMap<AggregateId, ArrayList<Row>> streams = new HashMap<>();
-    private final HashMap<UUID, Row> byEventId = new HashMap<>();
+    private final HashMap<AggregateId, ArrayList<Row>> streams;
+    private final HashMap<UUID, Row> byEventId;
 
-    private InMemoryEventStore(EventSerializer serializer) {
+    /** The stored events, shared by a store and its {@linkplain #withSerializer views}. */
+    private static final class Data {
+        final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+        final ArrayList<Row> log = new ArrayList<>();
+        final HashMap<AggregateId, ArrayList<Row>> streams = new HashMap<>();
+        final HashMap<UUID, Row> byEventId = new HashMap<>();
+    }
+
+    private final Data data;
+
+    private InMemoryEventStore(EventSerializer serializer, Data data) {
         this.serializer = serializer;
+        this.data = data;
+        this.lock = data.lock;
+        this.log = data.log;
+        this.streams = data.streams;
+        this.byEventId = data.byEventId;
     }
 
     /**
@@ -55,7 +70,21 @@ public final class InMemoryEventStore implements EventStore {
      * @return the store
      */
     public static InMemoryEventStore create(EventSerializer serializer) {
-        return new InMemoryEventStore(Checks.notNull("serializer", serializer));
+        return new InMemoryEventStore(Checks.notNull("serializer", serializer), new Data());
+    }
+
+    /**
+     * Returns a view of this store's events through another serializer: the same events, read (and
+     * written) with {@code other}. For tools and migrations, e.g. reading every event as a JSON tree
+     * with {@code UntypedJsonSerializer.raw()}, or reading old events through a registry with new
+     * upcasters. Appends through either are seen by both.
+     *
+     * @param other the serializer of the view
+     * @return the view
+     * @throws InvalidInputException when {@code other} is null
+     */
+    public InMemoryEventStore withSerializer(EventSerializer other) {
+        return new InMemoryEventStore(Checks.notNull("serializer", other), data);
     }
 
     private record Row(long position, UUID eventId, AggregateId aggregateId, String aggregateType, String eventType,
@@ -264,7 +293,8 @@ public final class InMemoryEventStore implements EventStore {
                 throw UnreadableEventException.of(row.aggregateId(), row.version(), row.position(), row.eventType(), e);
             }
             events.add(new StoredEvent(row.position(), row.eventId(), row.aggregateId(), row.aggregateType(),
-                    row.eventType(), payload, metadata, row.version(), row.occurredAt()));
+                    serializer.readTypeName(row.eventType()), row.eventType(), payload, metadata, row.version(),
+                    row.occurredAt()));
         }
         return events;
     }

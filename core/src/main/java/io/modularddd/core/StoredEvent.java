@@ -1,6 +1,7 @@
 package io.modularddd.core;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.time.Instant;
@@ -44,8 +45,8 @@ import java.util.UUID;
  * with the record's property names; tools that read fields reflectively (AssertJ's recursive comparison)
  * see a holder in place of a lazy payload: compare events with {@code equals}.
  */
-@JsonPropertyOrder({"position", "eventId", "aggregateId", "aggregateType", "eventType", "payload", "metadata",
-        "version", "occurredAt"})
+@JsonPropertyOrder({"position", "eventId", "aggregateId", "aggregateType", "eventType", "storedEventType", "payload",
+        "metadata", "version", "occurredAt"})
 public final class StoredEvent {
 
     private final long position;
@@ -53,6 +54,8 @@ public final class StoredEvent {
     private final AggregateId aggregateId;
     private final String aggregateType;
     private final String eventType;
+    /** The type name the event is stored under: {@code eventType} unless upcasters read it as a newer type. */
+    private final String storedEventType;
     /** The decoded payload, or a {@link Lazy} holder that decodes it on first access. */
     private final Object payload;
     private final EventMetadata metadata;
@@ -75,12 +78,39 @@ public final class StoredEvent {
      */
     public StoredEvent(long position, UUID eventId, AggregateId aggregateId, String aggregateType, String eventType,
                        Object payload, EventMetadata metadata, long version, Instant occurredAt) {
+        this(position, eventId, aggregateId, aggregateType, eventType, eventType, payload, metadata, version,
+                occurredAt);
+    }
+
+    /**
+     * Creates an event whose payload is already decoded and was stored under another type name, which
+     * upcasters read as {@code eventType} (see {@code EventTypeRegistry.Builder.upcast}).
+     *
+     * @param position        global position, at least 1
+     * @param eventId         the event's unique id
+     * @param aggregateId     the stream
+     * @param aggregateType   the aggregate's type name
+     * @param eventType       the type name the event is read as (the registered end of its upcaster chain)
+     * @param storedEventType the type name the event is stored under
+     * @param payload         the decoded event object, of {@code eventType}'s class
+     * @param metadata        the stored metadata (empty when none was given)
+     * @param version         version within the stream, at least 1
+     * @param occurredAt      when the event occurred, to the microsecond
+     * @throws IllegalArgumentException when a field is null or a number is below 1
+     */
+    public StoredEvent(long position, UUID eventId, AggregateId aggregateId, String aggregateType, String eventType,
+                       String storedEventType, Object payload, EventMetadata metadata, long version,
+                       Instant occurredAt) {
         check(position, eventId, aggregateId, aggregateType, eventType, payload, metadata, version, occurredAt);
+        if (storedEventType == null) {
+            throw new IllegalArgumentException("incomplete StoredEvent at position " + position + ": no stored type");
+        }
         this.position = position;
         this.eventId = eventId;
         this.aggregateId = aggregateId;
         this.aggregateType = aggregateType;
         this.eventType = eventType;
+        this.storedEventType = storedEventType;
         this.payload = payload;
         this.metadata = metadata;
         this.version = version;
@@ -88,12 +118,14 @@ public final class StoredEvent {
     }
 
     private StoredEvent(long position, UUID eventId, AggregateId aggregateId, String aggregateType, String eventType,
-                        Lazy payload, EventMetadata metadata, long version, Instant occurredAt) {
+                        String storedEventType, Lazy payload, EventMetadata metadata, long version,
+                        Instant occurredAt) {
         this.position = position;
         this.eventId = eventId;
         this.aggregateId = aggregateId;
         this.aggregateType = aggregateType;
         this.eventType = eventType;
+        this.storedEventType = storedEventType;
         this.payload = payload;
         this.metadata = metadata;
         this.version = version;
@@ -119,9 +151,36 @@ public final class StoredEvent {
     public static StoredEvent lazy(long position, UUID eventId, AggregateId aggregateId, String aggregateType,
                                    String eventType, PayloadDecoder decoder, EventMetadata metadata, long version,
                                    Instant occurredAt) {
+        return lazy(position, eventId, aggregateId, aggregateType, eventType, eventType, decoder, metadata, version,
+                occurredAt);
+    }
+
+    /**
+     * Creates an event whose payload is decoded on first access and that was stored under another type
+     * name, which upcasters read as {@code eventType}; the decoder applies them.
+     *
+     * @param position        global position, at least 1
+     * @param eventId         the event's unique id
+     * @param aggregateId     the stream
+     * @param aggregateType   the aggregate's type name
+     * @param eventType       the type name the event is read as
+     * @param storedEventType the type name the event is stored under
+     * @param decoder         decodes (and upcasts) the payload when it is first asked for
+     * @param metadata        the stored metadata (empty when none was given)
+     * @param version         version within the stream, at least 1
+     * @param occurredAt      when the event occurred, to the microsecond
+     * @return the event, its payload not decoded yet
+     * @throws IllegalArgumentException when a field is null or a number is below 1
+     */
+    public static StoredEvent lazy(long position, UUID eventId, AggregateId aggregateId, String aggregateType,
+                                   String eventType, String storedEventType, PayloadDecoder decoder,
+                                   EventMetadata metadata, long version, Instant occurredAt) {
         check(position, eventId, aggregateId, aggregateType, eventType, decoder, metadata, version, occurredAt);
-        return new StoredEvent(position, eventId, aggregateId, aggregateType, eventType, new Lazy(decoder), metadata,
-                version, occurredAt);
+        if (storedEventType == null) {
+            throw new IllegalArgumentException("incomplete StoredEvent at position " + position + ": no stored type");
+        }
+        return new StoredEvent(position, eventId, aggregateId, aggregateType, eventType, storedEventType,
+                new Lazy(decoder), metadata, version, occurredAt);
     }
 
     private static void check(long position, UUID eventId, AggregateId aggregateId, String aggregateType,
@@ -185,6 +244,36 @@ public final class StoredEvent {
     }
 
     /**
+     * Returns the type name the event is stored under, for auditing: the same as {@link #eventType()}
+     * unless upcasters read the stored event as a newer type (then this is the old name, e.g.
+     * {@code account.opened.v1} where {@code eventType()} is {@code account.opened.v3}). Reading never
+     * rewrites the stored event.
+     *
+     * @return the stored type name
+     */
+    @JsonIgnore
+    public String storedEventType() {
+        return storedEventType;
+    }
+
+    /** Jackson writes the stored type name only when it differs, so an event read as stored looks as before. */
+    @JsonProperty("storedEventType")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    private String storedEventTypeIfUpcast() {
+        return isUpcast() ? storedEventType : null;
+    }
+
+    /**
+     * Tells whether the event was read through upcasters.
+     *
+     * @return {@code true} when {@link #storedEventType()} differs from {@link #eventType()}
+     */
+    @JsonIgnore
+    public boolean isUpcast() {
+        return !storedEventType.equals(eventType);
+    }
+
+    /**
      * Returns the decoded event object, decoding it first if the store decodes lazily and this is the
      * first access (see the class description).
      *
@@ -243,14 +332,16 @@ public final class StoredEvent {
 
     /**
      * Tells whether the payload is held decoded: always for events created with the constructor; for
-     * lazy events, once a call of {@link #payload()} has succeeded. It decodes nothing. Meant for tests
-     * and benchmarks that check where decoding happens; application code should not need it.
-     *
-     * @return {@code true} when {@link #payload()} would return without decoding
+     * lazy events, once a call of {@link #payload()} has succeeded. It decodes nothing. Not public API:
+     * tests and benchmarks that check where decoding happens reach it through
+     * {@code io.modularddd.core.internal.StoredEventAccess}.
      */
-    @JsonIgnore
-    public boolean isPayloadDecoded() {
+    boolean isPayloadDecoded() {
         return !(payload instanceof Lazy lazy) || lazy.isDecoded();
+    }
+
+    static {
+        io.modularddd.core.internal.StoredEventAccess.install(StoredEvent::isPayloadDecoded);
     }
 
     /**
@@ -273,6 +364,7 @@ public final class StoredEvent {
                 && aggregateId.equals(other.aggregateId)
                 && aggregateType.equals(other.aggregateType)
                 && eventType.equals(other.eventType)
+                && storedEventType.equals(other.storedEventType)
                 && metadata.equals(other.metadata)
                 && occurredAt.equals(other.occurredAt)
                 && payload().equals(other.payload());
@@ -292,6 +384,7 @@ public final class StoredEvent {
         h = 31 * h + aggregateId.hashCode();
         h = 31 * h + aggregateType.hashCode();
         h = 31 * h + eventType.hashCode();
+        h = 31 * h + storedEventType.hashCode();
         h = 31 * h + payload().hashCode();
         h = 31 * h + metadata.hashCode();
         h = 31 * h + Long.hashCode(version);
@@ -315,7 +408,8 @@ public final class StoredEvent {
             shown = "<not decodable: " + why.getMessage() + ">";
         }
         return "StoredEvent[position=" + position + ", eventId=" + eventId + ", aggregateId=" + aggregateId
-                + ", aggregateType=" + aggregateType + ", eventType=" + eventType + ", payload=" + shown
+                + ", aggregateType=" + aggregateType + ", eventType=" + eventType
+                + (isUpcast() ? ", storedEventType=" + storedEventType : "") + ", payload=" + shown
                 + ", metadata=" + metadata + ", version=" + version + ", occurredAt=" + occurredAt + "]";
     }
 

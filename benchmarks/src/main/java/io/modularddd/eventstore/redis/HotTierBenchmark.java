@@ -182,10 +182,10 @@ public class HotTierBenchmark {
 
         List<StoredEvent> fromWarm = toList(jdbc.load(id));
         List<StoredEvent> fromHot = toList(tiered.load(id));
-        check(fromHot.stream().noneMatch(StoredEvent::isPayloadDecoded),
+        check(fromHot.stream().noneMatch(io.modularddd.core.internal.StoredEventAccess::isPayloadDecoded),
                 "iterating a hot-tier load decoded payloads: the hot-tier source would include them");
         fromHot.forEach(StoredEvent::payload);
-        check(fromHot.stream().allMatch(StoredEvent::isPayloadDecoded), "payload() left a payload undecoded");
+        check(fromHot.stream().allMatch(io.modularddd.core.internal.StoredEventAccess::isPayloadDecoded), "payload() left a payload undecoded");
         List<byte[]> members = raw.zrange(key, ZRangeParams.zrangeByScoreParams(1, EVENTS));
         List<StoredEvent> decoded = new ArrayList<>(members.size());
         long bytes = 0;

@@ -32,6 +32,18 @@ public interface EventSerializer {
     }
 
     /**
+     * Returns the type name a stored event is read as: the registered end of its upcaster chain
+     * ({@link EventTypeRegistry#currentTypeName(String)}), or the stored name itself. Stores put it in
+     * {@code StoredEvent.eventType()} and keep the stored name in {@code storedEventType()}.
+     *
+     * @param storedTypeName the type name the event is stored under
+     * @return the type name readers see
+     */
+    default String readTypeName(String storedTypeName) {
+        return registry().currentTypeName(storedTypeName);
+    }
+
+    /**
      * Serializes a payload.
      *
      * @param payload the event object; its class must be registered

@@ -30,10 +30,12 @@ public final class EventTypeRegistry {
 
     private final Map<String, Class<?>> classByName;
     private final Map<Class<?>, String> nameByClass;
+    private final Map<String, UpcastChain> upcasts;
 
     private EventTypeRegistry(Builder builder) {
         this.classByName = Map.copyOf(builder.classByName);
         this.nameByClass = Collections.unmodifiableMap(new IdentityHashMap<>(builder.nameByClass));
+        this.upcasts = UpcastChains.compose(builder.steps, builder.classByName);
     }
 
     /**
@@ -104,6 +106,39 @@ public final class EventTypeRegistry {
         return Collections.unmodifiableSet(new TreeSet<>(classByName.keySet()));
     }
 
+    /**
+     * Returns the composed upcasters that read a stored type name as a registered one.
+     *
+     * @param storedTypeName the type name an event was stored under
+     * @return the chain, or empty when the name is read as it is (registered, or unknown)
+     */
+    public java.util.Optional<UpcastChain> upcastOf(String storedTypeName) {
+        return java.util.Optional.ofNullable(upcasts.get(storedTypeName));
+    }
+
+    /**
+     * Returns the type name an event stored under {@code storedTypeName} is read as: the end of its
+     * upcaster chain, or the name itself.
+     *
+     * @param storedTypeName the type name an event was stored under
+     * @return the type name readers see
+     */
+    public String currentTypeName(String storedTypeName) {
+        UpcastChain chain = upcasts.get(storedTypeName);
+        return chain == null ? storedTypeName : chain.targetType();
+    }
+
+    /**
+     * Tells whether events stored under this name can be read: the name is registered, or an upcaster
+     * chain leads from it to a registered name.
+     *
+     * @param storedTypeName the stored type name
+     * @return {@code true} when readable
+     */
+    public boolean isReadable(String storedTypeName) {
+        return classByName.containsKey(storedTypeName) || upcasts.containsKey(storedTypeName);
+    }
+
     @Override
     public String toString() {
         return "EventTypeRegistry" + new TreeSet<>(classByName.keySet());
@@ -115,8 +150,43 @@ public final class EventTypeRegistry {
     public static final class Builder {
         private final Map<String, Class<?>> classByName = new HashMap<>();
         private final Map<Class<?>, String> nameByClass = new HashMap<>();
+        private final Map<String, UpcastChains.Step> steps = new HashMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * Registers one upcaster step: events stored under {@code fromTypeName} are read by running
+         * {@code step} on their JSON, then as {@code toTypeName} — which is registered, or the source of
+         * a further step. Steps chain ({@code v1 -> v2 -> v3}) and are composed once, by {@link #build()},
+         * which refuses a cycle, a chain ending in an unregistered name, and a source that is also
+         * registered for a class. Events are never rewritten in storage by reading.
+         *
+         * @param fromTypeName the old stored type name, e.g. {@code "account.opened.v1"}
+         * @param toTypeName   the newer type name, e.g. {@code "account.opened.v2"}
+         * @param step         turns the old JSON into the new one
+         * @return this builder
+         * @throws IllegalArgumentException when a name is invalid, the two names are equal, the step is
+         *                                  null, or another step already starts at {@code fromTypeName}
+         */
+        public Builder upcast(String fromTypeName, String toTypeName, Upcaster step) {
+            checkName(fromTypeName, "fromTypeName");
+            checkName(toTypeName, "toTypeName");
+            if (step == null) {
+                throw new IllegalArgumentException("the upcaster step from '" + fromTypeName + "' to '" + toTypeName
+                        + "' must not be null");
+            }
+            if (fromTypeName.equals(toTypeName)) {
+                throw new IllegalArgumentException("an upcaster step must lead to another type name, but both are '"
+                        + fromTypeName + "'");
+            }
+            UpcastChains.Step existing = steps.get(fromTypeName);
+            if (existing != null) {
+                throw new IllegalArgumentException("two upcaster steps start at '" + fromTypeName + "': to '"
+                        + existing.to() + "' and to '" + toTypeName + "'; a stored type name is read one way only.");
+            }
+            steps.put(fromTypeName, new UpcastChains.Step(fromTypeName, toTypeName, step));
+            return this;
         }
 
         /**
@@ -169,6 +239,14 @@ public final class EventTypeRegistry {
                 }
             }
             return new EventTypeRegistry(this);
+        }
+
+        private static void checkName(String typeName, String setting) {
+            if (typeName == null || typeName.length() > MAX_NAME_LENGTH || !NAME.matcher(typeName).matches()) {
+                throw new IllegalArgumentException(setting + " " + (typeName == null ? "null" : "'" + typeName + "'")
+                        + " is not a valid event type name: use 1 to " + MAX_NAME_LENGTH + " characters of letters, "
+                        + "digits and . _ : / $ -, starting with a letter or digit, e.g. \"order.placed.v1\".");
+            }
         }
 
         private void checkName(String typeName, Class<?> eventClass) {

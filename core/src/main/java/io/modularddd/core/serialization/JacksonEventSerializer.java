@@ -326,9 +326,12 @@ public final class JacksonEventSerializer implements EventSerializer {
 
     @Override
     public Object deserialize(String typeName, byte[] data) {
-        Class<?> type = registry.classOf(typeName);
+        UpcastChain chain = registry.upcastOf(typeName).orElse(null);
+        String readAs = chain == null ? typeName : chain.targetType();
+        Class<?> type = registry.classOf(readAs);
         try {
-            Object value = readers.get(type).readValue(data);
+            Object value = chain == null ? readers.get(type).readValue(data)
+                    : readers.get(type).readValue(chain.apply(mapper.readTree(data)));
             if (value == null) {
                 throw new SerializationException(typeName, "Stored event '" + typeName + "' has a null payload.",
                         null);
@@ -339,8 +342,9 @@ public final class JacksonEventSerializer implements EventSerializer {
                 throw m;
             }
             throw new SerializationException(typeName, "Could not deserialize stored event '" + typeName + "' as "
-                    + type.getName() + ": " + reason(e) + ". If the class changed incompatibly, register the new "
-                    + "shape under a new name (e.g. .v2) and keep the old class for old events.", e);
+                    + type.getName() + (chain == null ? "" : " (after the upcasters " + chain + ")") + ": " + reason(e)
+                    + ". If the class changed incompatibly, register an upcaster from the old shape "
+                    + "(EventTypeRegistry.builder().upcast(...)), or register the new shape under a new name.", e);
         }
     }
 

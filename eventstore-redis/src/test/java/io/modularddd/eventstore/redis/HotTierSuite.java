@@ -1037,12 +1037,12 @@ abstract class HotTierSuite {
             // then: served by Redis, envelopes read, no payload decoded yet
             assertThat(count("hits")).isEqualTo(3);
             assertThat(versions(loaded)).isEqualTo(range(1, 5));
-            assertThat(loaded).noneMatch(StoredEvent::isPayloadDecoded);
-            assertThat(batched).noneMatch(StoredEvent::isPayloadDecoded);
+            assertThat(loaded).noneMatch(io.modularddd.core.internal.StoredEventAccess::isPayloadDecoded);
+            assertThat(batched).noneMatch(io.modularddd.core.internal.StoredEventAccess::isPayloadDecoded);
             // when / then: asking decodes them, into what the warm tier holds
             assertThat(loaded).isEqualTo(warmLoad(id));
             assertThat(batched).isEqualTo(warmLoad(other));
-            assertThat(loaded).allMatch(StoredEvent::isPayloadDecoded);
+            assertThat(loaded).allMatch(io.modularddd.core.internal.StoredEventAccess::isPayloadDecoded);
             assertThat(count("payload_fallbacks")).isZero();
         }
 
@@ -1083,7 +1083,7 @@ abstract class HotTierSuite {
                         }
                         // then
                         assertThat(warmStore.loads.get()).as(what + ": warm reads").isZero();
-                        assertThat(loaded).as(what).noneMatch(StoredEvent::isPayloadDecoded);
+                        assertThat(loaded).as(what).noneMatch(io.modularddd.core.internal.StoredEventAccess::isPayloadDecoded);
                         List<StoredEvent> expected;
                         try (EventStream s = warmStore.delegate().load(id)) {
                             expected = s.toList();
