@@ -8,6 +8,7 @@ import io.modularddd.core.NewEvent;
 import io.modularddd.core.serialization.EventTypeRegistry;
 import io.modularddd.core.serialization.JacksonEventSerializer;
 import io.modularddd.eventstore.jdbc.JdbcEventStore;
+import io.modularddd.eventstore.jdbc.JdbcEventStoreBuilder;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -47,7 +48,7 @@ public final class GroupCommitProbe {
      */
     public static void main(String[] args) throws InterruptedException {
         int writers = 32;
-        int inFlight = JdbcEventStore.Builder.DEFAULT_MAX_COMMITS_IN_FLIGHT;
+        int inFlight = JdbcEventStoreBuilder.DEFAULT_MAX_COMMITS_IN_FLIGHT;
         int warmup = 5;
         int seconds = 10;
         for (int i = 0; i < args.length; i++) {
@@ -70,7 +71,7 @@ public final class GroupCommitProbe {
                     .jdbcUrl(BenchmarkDatabase.url())
                     .username(BenchmarkDatabase.username())
                     .password(BenchmarkDatabase.password())
-                    .maximumPoolSize(8)
+                    .readPoolSize(8)
                     .serializer(JacksonEventSerializer.json(registry))
                     .tableName(TABLE)
                     .maxCommitsInFlight(inFlight)

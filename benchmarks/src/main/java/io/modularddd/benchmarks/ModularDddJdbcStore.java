@@ -33,7 +33,7 @@ public final class ModularDddJdbcStore implements StoreUnderTest {
                 .jdbcUrl(BenchmarkDatabase.url())
                 .username(BenchmarkDatabase.username())
                 .password(BenchmarkDatabase.password())
-                .maximumPoolSize(BenchmarkDatabase.POOL_SIZE)
+                .readPoolSize(BenchmarkDatabase.POOL_SIZE)
                 .serializer(JacksonEventSerializer.json(registry))
                 .tableName(TABLE)
                 .build();

@@ -47,7 +47,7 @@ final class Services {
     /** A JDBC event store on a fresh, uniquely named table of the given database; its schema is created. */
     static JdbcEventStore jdbcStore(JdbcService db, String table, EventSerializer serializer) {
         JdbcEventStore store = JdbcEventStore.builder().jdbcUrl(db.jdbcUrl()).username(db.username())
-                .password(db.password()).serializer(serializer).tableName(table).maximumPoolSize(6).build();
+                .password(db.password()).serializer(serializer).tableName(table).readPoolSize(6).build();
         try {
             store.createSchema();
         } catch (RuntimeException e) {

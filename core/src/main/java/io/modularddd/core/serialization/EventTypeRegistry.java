@@ -1,11 +1,11 @@
 package io.modularddd.core.serialization;
 
 import io.modularddd.core.UnknownEventTypeException;
+import io.modularddd.core.internal.BuilderChecks;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -145,7 +145,10 @@ public final class EventTypeRegistry {
     }
 
     /**
-     * Collects registrations. Each method checks its arguments at once.
+     * Collects registrations. Each method checks its arguments at once, with the vocabulary of every
+     * builder of the library ({@link IllegalArgumentException} naming the argument and the value). A name
+     * or class registered twice is an {@link IllegalArgumentException} too: registrations are entries of
+     * a collection, not settings, so the builders' rule for a setting given twice does not apply.
      */
     public static final class Builder {
         private final Map<String, Class<?>> classByName = new HashMap<>();
@@ -195,7 +198,8 @@ public final class EventTypeRegistry {
          * @param typeName  the stable name, e.g. {@code "order.placed.v1"}
          * @param eventClass the class
          * @return this builder
-         * @throws IllegalArgumentException when the name is malformed, or the name or class is registered already
+         * @throws IllegalArgumentException when the class is null, the name is malformed, or the name or class
+         *                                  is registered already
          */
         public Builder register(String typeName, Class<?> eventClass) {
             checkName(typeName, eventClass);
@@ -216,7 +220,7 @@ public final class EventTypeRegistry {
          * @param oldTypeName the name found in older events
          * @param eventClass  the class it now stands for
          * @return this builder
-         * @throws IllegalArgumentException when the name is malformed or registered already
+         * @throws IllegalArgumentException when the class is null, or the name is malformed or registered already
          */
         public Builder alias(String oldTypeName, Class<?> eventClass) {
             checkName(oldTypeName, eventClass);
@@ -250,7 +254,7 @@ public final class EventTypeRegistry {
         }
 
         private void checkName(String typeName, Class<?> eventClass) {
-            Objects.requireNonNull(eventClass, "eventClass");
+            BuilderChecks.notNull("eventClass", eventClass);
             if (typeName == null || typeName.length() > MAX_NAME_LENGTH || !NAME.matcher(typeName).matches()) {
                 throw new IllegalArgumentException("event type name " + (typeName == null ? "null" : "'" + typeName + "'")
                         + " for " + eventClass.getName() + " is invalid: use 1 to " + MAX_NAME_LENGTH

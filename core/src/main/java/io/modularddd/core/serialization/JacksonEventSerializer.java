@@ -18,13 +18,13 @@ import io.modularddd.core.EventMetadata;
 import io.modularddd.core.InvalidInputException;
 import io.modularddd.core.ModularDddException;
 import io.modularddd.core.SerializationException;
+import io.modularddd.core.internal.BuilderChecks;
 import io.modularddd.core.internal.Checks;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The standard {@link EventSerializer}: Jackson, JSON by default, any Jackson format on request
@@ -109,9 +109,10 @@ public final class JacksonEventSerializer implements EventSerializer {
      *
      * @param registry the event types
      * @return a builder
+     * @throws IllegalArgumentException when the registry is null
      */
     public static Builder builder(EventTypeRegistry registry) {
-        return new Builder(Objects.requireNonNull(registry, "registry"));
+        return new Builder(BuilderChecks.notNull("registry", registry));
     }
 
     /**
@@ -384,12 +385,15 @@ public final class JacksonEventSerializer implements EventSerializer {
     }
 
     /**
-     * Configures a {@link JacksonEventSerializer}.
+     * Configures a {@link JacksonEventSerializer}. Each setter validates its value at once
+     * ({@link IllegalArgumentException} naming the setting and the value) and may be called once
+     * ({@link IllegalStateException} otherwise), as in every builder of the library.
      */
     public static final class Builder {
         private final EventTypeRegistry registry;
         private ObjectMapper mapper;
         private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
+        private boolean maxPayloadBytesSet;
 
         private Builder(EventTypeRegistry registry) {
             this.registry = registry;
@@ -401,16 +405,19 @@ public final class JacksonEventSerializer implements EventSerializer {
          *
          * @param objectMapper the mapper
          * @return this builder
-         * @throws IllegalArgumentException when the mapper has default typing activated
+         * @throws IllegalArgumentException when null, or the mapper has default typing activated
+         * @throws IllegalStateException    when set twice
          */
         public Builder objectMapper(ObjectMapper objectMapper) {
-            Objects.requireNonNull(objectMapper, "objectMapper");
+            BuilderChecks.notNull("objectMapper", objectMapper);
             if (objectMapper.getSerializationConfig().getDefaultTyper(null) != null
                     || objectMapper.getDeserializationConfig().getDefaultTyper(null) != null) {
                 throw new IllegalArgumentException("the ObjectMapper has default typing activated, which lets stored "
                         + "data name the classes to instantiate. Call objectMapper.deactivateDefaultTyping(); "
                         + "modular-ddd resolves event classes only through the EventTypeRegistry.");
             }
+            BuilderChecks.setOnce("objectMapper", mapper != null, mapper == null ? null
+                    : "a " + mapper.getClass().getName() + " with modules " + mapper.getRegisteredModuleIds());
             this.mapper = objectMapper;
             return this;
         }
@@ -421,12 +428,12 @@ public final class JacksonEventSerializer implements EventSerializer {
          * @param bytes the limit, from 1 KiB to 1 GiB
          * @return this builder
          * @throws IllegalArgumentException when out of range
+         * @throws IllegalStateException    when set twice
          */
         public Builder maxPayloadBytes(int bytes) {
-            if (bytes < 1024 || bytes > (1 << 30)) {
-                throw new IllegalArgumentException("maxPayloadBytes must be between 1024 and 1073741824 but was "
-                        + bytes);
-            }
+            BuilderChecks.inRange("maxPayloadBytes", bytes, 1024, 1 << 30);
+            BuilderChecks.setOnce("maxPayloadBytes", maxPayloadBytesSet, maxPayloadBytes);
+            maxPayloadBytesSet = true;
             this.maxPayloadBytes = bytes;
             return this;
         }

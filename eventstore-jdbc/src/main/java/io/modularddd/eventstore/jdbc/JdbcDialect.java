@@ -11,7 +11,7 @@ import org.jooq.SQLDialect;
  * The databases {@link JdbcEventStore} runs on.
  *
  * <p>Usually detected from the connection ({@link java.sql.DatabaseMetaData#getDatabaseProductName()});
- * set it with {@link JdbcEventStore.Builder#dialect(JdbcDialect)} only when detection cannot work,
+ * set it with {@link JdbcEventStoreBuilder#dialect(JdbcDialect)} only when detection cannot work,
  * for instance behind a proxy driver. Every difference between the databases — column types, the
  * schema script, the jOOQ dialect — hangs off this enum; the store's statements are otherwise the
  * same on all of them.
@@ -38,7 +38,7 @@ public enum JdbcDialect {
     }
 
     /**
-     * Tells whether the opt-in partitioned layout ({@link JdbcEventStore.Builder#partitioned(boolean)})
+     * Tells whether the opt-in partitioned layout ({@link JdbcEventStoreBuilder#partitioned(boolean)})
      * is available: only MySQL and MariaDB have {@code PARTITION BY RANGE} the layout relies on.
      *
      * @return {@code true} for {@link #MARIADB} and {@link #MYSQL}

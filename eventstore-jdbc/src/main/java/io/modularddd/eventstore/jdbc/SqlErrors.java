@@ -199,8 +199,8 @@ final class SqlErrors {
                     + "host.");
         } else if (isConnectionFailure(cause)) {
             sb.append(". The database connection failed: check that the database server is running and reachable "
-                    + "from this host, that the credentials are right, and that the pool is large enough "
-                    + "(JdbcEventStore.builder().maximumPoolSize(...)).");
+                    + "from this host, that the credentials are right, and that the pools are large enough "
+                    + "(JdbcEventStore.builder().readPoolSize(...) for reads; appends use maxCommitsInFlight + 1).");
         } else if (sql != null && sql.getSQLState() != null && MISSING_TABLE_STATES.contains(sql.getSQLState())) {
             sb.append(". A table is missing: call JdbcEventStore.createSchema() once, or apply the shipped DDL "
                     + "(io/modularddd/eventstore/jdbc/schema/*.sql) with your migration tool.");

@@ -63,16 +63,16 @@ class AppendFailureTest {
         }
     }
 
-    private JdbcEventStore open(TestDatabases db, JdbcEventStore.Builder builder) {
+    private JdbcEventStore open(TestDatabases db, JdbcEventStoreBuilder builder) {
         store = builder.build();
         store.createSchema();
         return store;
     }
 
-    private JdbcEventStore.Builder builder(TestDatabases db, EventSerializer serializer) {
+    private JdbcEventStoreBuilder builder(TestDatabases db, EventSerializer serializer) {
         service = db.service();
         table = TestDatabases.uniqueTable();
-        return db.builder(service, table).serializer(serializer);
+        return db.builderWithoutSerializer(service, table).serializer(serializer);
     }
 
     private static AppendRequest request(String stream, NewEvent... events) {

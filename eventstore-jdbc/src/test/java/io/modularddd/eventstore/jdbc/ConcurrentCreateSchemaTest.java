@@ -117,7 +117,7 @@ class ConcurrentCreateSchemaTest {
             try {
                 // given: as many stores as starting application instances, each with its own pool
                 for (int i = 0; i < STORES; i++) {
-                    stores.add(dialect.builder(service, table).partitioned(partitioned).maximumPoolSize(1).build());
+                    stores.add(dialect.builder(service, table, 1).partitioned(partitioned).build());
                 }
                 // when: all of them create the schema at the same moment
                 CyclicBarrier start = new CyclicBarrier(STORES);

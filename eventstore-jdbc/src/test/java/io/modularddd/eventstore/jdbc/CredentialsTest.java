@@ -104,9 +104,25 @@ class CredentialsTest {
             store.append(AppendRequest.of(AggregateId.of("x"), "Thing", ExpectedVersion.noStream(),
                     NewEvent.of(new Happened("x", 1))));
             assertThat(store.toString()).contains("PASSWORD=***").doesNotContain(secret);
+            assertThat(store.describe()).contains("PASSWORD=***").doesNotContain(secret);
         }
         // then
         assertNoSecretIn(thrown);
+    }
+
+    @Test
+    void a_password_or_url_given_twice_is_refused_without_showing_the_first() {
+        Throwable password = catchThrowable(() -> JdbcEventStore.builder().password(secret).password("other"));
+        assertThat(password).isInstanceOf(IllegalStateException.class).hasMessageContaining("password was already set");
+        Throwable url = catchThrowable(() -> JdbcEventStore.builder()
+                .jdbcUrl("jdbc:mariadb://db/app?password=" + secret).jdbcUrl("jdbc:mariadb://db/other"));
+        assertThat(url).isInstanceOf(IllegalStateException.class).hasMessageContaining("jdbcUrl was already set to")
+                .hasMessageContaining("password=***");
+        Throwable userInfo = catchThrowable(() -> JdbcEventStore.builder()
+                .jdbcUrl("jdbc:mysql://app:" + secret + "@db/a").jdbcUrl("jdbc:mysql://db/b"));
+        assertThat(userInfo).isInstanceOf(IllegalStateException.class).hasMessageContaining("app:***@db");
+        assertThat(everything(password) + everything(url) + everything(userInfo)).doesNotContain(secret);
+        assertNoSecretIn(password);
     }
 
     @Test

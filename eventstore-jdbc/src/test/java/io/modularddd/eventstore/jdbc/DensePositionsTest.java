@@ -63,7 +63,7 @@ class DensePositionsTest {
         // given: transactions that sleep 0-8 ms while holding the head lock, and fail before commit 1 in 8 times
         service = db.service();
         table = TestDatabases.uniqueTable();
-        store = db.builder(service, table).maximumPoolSize(WRITERS + 2).build();
+        store = db.builder(service, table, WRITERS + 2).build();
         store.createSchema();
         AtomicInteger injected = new AtomicInteger();
         store.hook(new TransactionHook() {

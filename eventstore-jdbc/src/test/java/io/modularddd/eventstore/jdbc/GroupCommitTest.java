@@ -54,7 +54,7 @@ class GroupCommitTest {
     private JdbcEventStore open(TestDatabases db, EventSerializer serializer, SimpleMeterRegistry registry) {
         service = db.service();
         table = TestDatabases.uniqueTable();
-        store = db.builder(service, table).serializer(serializer).meterRegistry(registry).build();
+        store = db.builderWithoutSerializer(service, table).serializer(serializer).meterRegistry(registry).build();
         store.createSchema();
         return store;
     }

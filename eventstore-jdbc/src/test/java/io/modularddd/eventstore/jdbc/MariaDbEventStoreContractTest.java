@@ -16,7 +16,8 @@ class MariaDbEventStoreContractTest extends EventStoreContract {
     protected EventStore createStore(EventSerializer serializer) {
         service = TestDatabases.MARIADB.service();
         table = TestDatabases.uniqueTable();
-        JdbcEventStore s = TestDatabases.MARIADB.builder(service, table).serializer(serializer).build();
+        JdbcEventStore s = TestDatabases.MARIADB.builderWithoutSerializer(service, table).serializer(serializer)
+                .build();
         s.createSchema();
         return s;
     }

@@ -49,7 +49,7 @@ class PartitionedLayoutTest {
     void open() {
         service = TestDatabases.MARIADB.service();
         table = TestDatabases.uniqueTable();
-        store = TestDatabases.MARIADB.builder(service, table).partitioned(true).maximumPoolSize(THREADS).build();
+        store = TestDatabases.MARIADB.builder(service, table, THREADS).partitioned(true).build();
         store.createSchema();
         store.createSchema(); // idempotent
     }

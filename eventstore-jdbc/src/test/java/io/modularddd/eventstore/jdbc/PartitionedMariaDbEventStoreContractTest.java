@@ -16,8 +16,8 @@ class PartitionedMariaDbEventStoreContractTest extends EventStoreContract {
     protected EventStore createStore(EventSerializer serializer) {
         service = TestDatabases.MARIADB.service();
         table = TestDatabases.uniqueTable();
-        JdbcEventStore s = TestDatabases.MARIADB.builder(service, table).serializer(serializer).partitioned(true)
-                .build();
+        JdbcEventStore s = TestDatabases.MARIADB.builderWithoutSerializer(service, table).serializer(serializer)
+                .partitioned(true).build();
         s.createSchema();
         return s;
     }

@@ -49,16 +49,16 @@ class ReadWhatWasStoredTest {
         }
     }
 
-    /** A builder on the test's table; every store of a test shares that table (and, on H2, one database). */
-    private JdbcEventStore.Builder builder(TestDatabases db) {
+    /** A builder on the test's table, no serializer set; every store of a test shares that table (on H2, one database). */
+    private JdbcEventStoreBuilder builder(TestDatabases db) {
         if (service == null) {
             service = db.service(); // once: on H2 each call names a new in-memory database
             table = TestDatabases.uniqueTable();
         }
-        return db.builder(service, table);
+        return db.builderWithoutSerializer(service, table);
     }
 
-    private JdbcEventStore open(JdbcEventStore.Builder builder) {
+    private JdbcEventStore open(JdbcEventStoreBuilder builder) {
         JdbcEventStore store = builder.build();
         stores.add(store);
         if (stores.size() == 1) {
@@ -101,7 +101,7 @@ class ReadWhatWasStoredTest {
     void a_stored_row_whose_json_does_not_fit_its_class_is_reported_with_stream_version_position_and_type(
             TestDatabases db) throws SQLException {
         // given: version 2 of a stream holds JSON its class cannot read (a number field holds text)
-        JdbcEventStore store = open(builder(db));
+        JdbcEventStore store = open(builder(db).serializer(TestDatabases.serializer()));
         AggregateId id = AggregateId.of("damaged-" + UUID.randomUUID());
         long first = store.append(AppendRequest.of(id, "Thing", ExpectedVersion.noStream(),
                 NewEvent.of(new Happened("a", 1)), NewEvent.of(new Happened("b", 2)),
@@ -132,7 +132,7 @@ class ReadWhatWasStoredTest {
     void a_stored_row_of_an_unregistered_type_is_reported_with_stream_version_position_and_type(TestDatabases db)
             throws SQLException {
         // given: a stored event whose type name is no longer registered
-        JdbcEventStore store = open(builder(db));
+        JdbcEventStore store = open(builder(db).serializer(TestDatabases.serializer()));
         AggregateId id = AggregateId.of("renamed-" + UUID.randomUUID());
         long position = store.append(AppendRequest.of(id, "Thing", ExpectedVersion.noStream(),
                 NewEvent.of(new Happened("a", 1)))).firstPosition();

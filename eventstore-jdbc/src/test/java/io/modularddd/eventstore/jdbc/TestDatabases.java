@@ -33,10 +33,24 @@ enum TestDatabases {
         };
     }
 
-    /** A builder on this database with a unique table; for H2 a fresh in-memory database. */
-    JdbcEventStore.Builder builder(JdbcService service, String table) {
+    /** A builder on this database with a unique table and a read pool of 6; for H2 a fresh in-memory database. */
+    JdbcEventStoreBuilder builder(JdbcService service, String table) {
+        return builder(service, table, 6);
+    }
+
+    /** A builder on this database with a unique table and the given read pool (each setting may be given once). */
+    JdbcEventStoreBuilder builder(JdbcService service, String table, int readPoolSize) {
+        return builderWithoutSerializer(service, table, readPoolSize).serializer(serializer());
+    }
+
+    /** {@link #builder(JdbcService, String)} for a test that brings its own serializer (a setting is given once). */
+    JdbcEventStoreBuilder builderWithoutSerializer(JdbcService service, String table) {
+        return builderWithoutSerializer(service, table, 6);
+    }
+
+    private JdbcEventStoreBuilder builderWithoutSerializer(JdbcService service, String table, int readPoolSize) {
         return JdbcEventStore.builder().jdbcUrl(service.jdbcUrl()).username(service.username())
-                .password(service.password()).serializer(serializer()).tableName(table).maximumPoolSize(6);
+                .password(service.password()).tableName(table).readPoolSize(readPoolSize);
     }
 
     static EventSerializer serializer() {

@@ -2,6 +2,7 @@ package io.modularddd.eventstore.redis;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.modularddd.core.internal.BuilderChecks;
 import io.modularddd.core.serialization.EventSerializer;
 import io.modularddd.core.serialization.JacksonEventSerializer;
 import java.time.Clock;
@@ -15,8 +16,9 @@ import java.util.Set;
 /**
  * Configures a {@link RedisHotTier}; start with {@link RedisHotTier#builder()}. Each setter validates
  * its value at once ({@link IllegalArgumentException} naming the setting and the value) and may be
- * called once ({@link IllegalStateException} otherwise); {@link #build()} checks that the settings fit
- * together and builds the tier from an immutable snapshot of them, so a builder may be reused.
+ * called once ({@link IllegalStateException} "... was already set to ..." otherwise, the rule of every
+ * builder of the library, ADR 0103); {@link #build()} checks that the settings fit together and builds
+ * the tier from an immutable snapshot of them, so a builder may be reused.
  *
  * <p>The hot tier is configured from the warm store's serializer ({@link #serializer}): its event
  * types and its Jackson configuration are the warm store's own, so nothing has to be kept in sync by
@@ -45,10 +47,14 @@ public final class RedisHotTierBuilder {
     RedisHotTierBuilder() {
     }
 
-    private void once(String setting) {
-        if (!set.add(setting)) {
-            throw new IllegalStateException(setting + " was already set; set each hot-tier setting once");
-        }
+    /** Refuses a second call of {@code setting}; {@code shown} is how its first value is shown (never a secret). */
+    private void once(String setting, Object shown) {
+        BuilderChecks.setOnce(setting, !set.add(setting), shown);
+    }
+
+    /** The endpoints given so far, as shown in messages: without credentials. */
+    private String shownEndpoints() {
+        return endpoints.stream().map(RedisEndpoint::display).toList().toString();
     }
 
     /**
@@ -62,11 +68,9 @@ public final class RedisHotTierBuilder {
      */
     public RedisHotTierBuilder uri(String uri) {
         RedisEndpoint endpoint = RedisEndpoint.parse("uri", uri);
-        if (set.contains("cluster")) {
-            throw new IllegalStateException("uri cannot be combined with cluster(...): a hot tier talks to one "
-                    + "standalone server or to one cluster");
-        }
-        once("uri");
+        BuilderChecks.noConflict(set.contains("cluster"), "uri cannot be combined with cluster(...): a hot tier "
+                + "talks to one standalone server or to one cluster");
+        once("uri", shownEndpoints());
         endpoints.add(endpoint);
         credentialsFrom(endpoint, "uri");
         return this;
@@ -83,15 +87,13 @@ public final class RedisHotTierBuilder {
      * @throws IllegalStateException    when a server or cluster was already set
      */
     public RedisHotTierBuilder cluster(String... seedUris) {
-        Objects.requireNonNull(seedUris, "seedUris");
+        BuilderChecks.notNull("cluster", seedUris);
         if (seedUris.length == 0) {
             throw new IllegalArgumentException("cluster needs at least one seed URI such as "
                     + "\"redis://127.0.0.1:7000\"");
         }
-        if (set.contains("uri")) {
-            throw new IllegalStateException("cluster cannot be combined with uri(...): a hot tier talks to one "
-                    + "standalone server or to one cluster");
-        }
+        BuilderChecks.noConflict(set.contains("uri"), "cluster cannot be combined with uri(...): a hot tier "
+                + "talks to one standalone server or to one cluster");
         List<RedisEndpoint> parsed = new ArrayList<>();
         for (int i = 0; i < seedUris.length; i++) {
             RedisEndpoint e = RedisEndpoint.parse("cluster[" + i + "]", seedUris[i]);
@@ -107,7 +109,7 @@ public final class RedisHotTierBuilder {
             }
             parsed.add(e);
         }
-        once("cluster");
+        once("cluster", shownEndpoints());
         endpoints.addAll(parsed);
         cluster = true;
         credentialsFrom(parsed.get(0), "cluster");
@@ -118,10 +120,8 @@ public final class RedisHotTierBuilder {
         if (e.password() == null && e.user() == null) {
             return;
         }
-        if (set.contains("credentials")) {
-            throw new IllegalStateException(setting + " carries credentials, but credentials(...) was already "
-                    + "set; give them once");
-        }
+        BuilderChecks.noConflict(set.contains("credentials"), setting + " carries credentials, but "
+                + "credentials(...) was already set; give them once");
         set.add("credentials");
         user = e.user();
         password = e.password();
@@ -140,7 +140,7 @@ public final class RedisHotTierBuilder {
         if (password == null || password.isEmpty()) {
             throw new IllegalArgumentException("credentials needs a non-empty password");
         }
-        once("credentials");
+        once("credentials", "***");
         this.user = user;
         this.password = password;
         return this;
@@ -161,17 +161,15 @@ public final class RedisHotTierBuilder {
      * @throws IllegalStateException    when set twice
      */
     public RedisHotTierBuilder serializer(EventSerializer serializer) {
-        if (serializer == null) {
-            throw new IllegalArgumentException("serializer must not be null; pass the JacksonEventSerializer the "
-                    + "warm store was built with");
-        }
+        BuilderChecks.notNull("serializer", serializer, "pass the JacksonEventSerializer the warm store was built "
+                + "with");
         if (!(serializer instanceof JacksonEventSerializer jackson)) {
             throw new IllegalArgumentException("serializer must be a JacksonEventSerializer but was a "
                     + serializer.getClass().getName() + ": the hot tier encodes events with Jackson and takes its "
                     + "event types and Jackson configuration from the warm store's serializer. Build the warm store "
                     + "with a JacksonEventSerializer and pass the same instance here");
         }
-        once("serializer");
+        once("serializer", this.serializer == null ? null : "a " + this.serializer.getClass().getName());
         this.serializer = jackson;
         return this;
     }
@@ -184,8 +182,8 @@ public final class RedisHotTierBuilder {
      * @throws IllegalArgumentException when out of range
      */
     public RedisHotTierBuilder ttl(Duration ttl) {
-        checkRange("ttl", ttl, Duration.ofSeconds(1), Duration.ofDays(365));
-        once("ttl");
+        BuilderChecks.inRange("ttl", ttl, Duration.ofSeconds(1), Duration.ofDays(365));
+        once("ttl", this.ttl);
         this.ttl = ttl;
         return this;
     }
@@ -198,7 +196,7 @@ public final class RedisHotTierBuilder {
      * @return this builder
      */
     public RedisHotTierBuilder enabled(boolean enabled) {
-        once("enabled");
+        once("enabled", this.enabled);
         this.enabled = enabled;
         return this;
     }
@@ -211,10 +209,8 @@ public final class RedisHotTierBuilder {
      * @throws IllegalArgumentException when null
      */
     public RedisHotTierBuilder format(HotTierFormat format) {
-        if (format == null) {
-            throw new IllegalArgumentException("format must not be null; use HotTierFormat.MESSAGE_PACK or JSON");
-        }
-        once("format");
+        BuilderChecks.notNull("format", format, "use HotTierFormat.MESSAGE_PACK or JSON");
+        once("format", this.format);
         this.format = format;
         return this;
     }
@@ -227,11 +223,8 @@ public final class RedisHotTierBuilder {
      * @throws IllegalArgumentException when null
      */
     public RedisHotTierBuilder compression(HotTierCompression compression) {
-        if (compression == null) {
-            throw new IllegalArgumentException("compression must not be null; use HotTierCompression.none() "
-                    + "to switch it off");
-        }
-        once("compression");
+        BuilderChecks.notNull("compression", compression, "use HotTierCompression.none() to switch it off");
+        once("compression", this.compression);
         this.compression = compression;
         return this;
     }
@@ -245,8 +238,8 @@ public final class RedisHotTierBuilder {
      * @throws IllegalArgumentException when out of range
      */
     public RedisHotTierBuilder connectTimeout(Duration timeout) {
-        checkRange("connectTimeout", timeout, Duration.ofMillis(1), Duration.ofSeconds(60));
-        once("connectTimeout");
+        BuilderChecks.inRange("connectTimeout", timeout, Duration.ofMillis(1), Duration.ofSeconds(60));
+        once("connectTimeout", this.connectTimeout);
         this.connectTimeout = timeout;
         return this;
     }
@@ -259,8 +252,8 @@ public final class RedisHotTierBuilder {
      * @throws IllegalArgumentException when out of range
      */
     public RedisHotTierBuilder readTimeout(Duration timeout) {
-        checkRange("readTimeout", timeout, Duration.ofMillis(1), Duration.ofSeconds(60));
-        once("readTimeout");
+        BuilderChecks.inRange("readTimeout", timeout, Duration.ofMillis(1), Duration.ofSeconds(60));
+        once("readTimeout", this.readTimeout);
         this.readTimeout = timeout;
         return this;
     }
@@ -273,8 +266,8 @@ public final class RedisHotTierBuilder {
      * @throws IllegalArgumentException when out of range
      */
     public RedisHotTierBuilder retryAfterFailure(Duration backoff) {
-        checkRange("retryAfterFailure", backoff, Duration.ZERO, Duration.ofMinutes(10));
-        once("retryAfterFailure");
+        BuilderChecks.inRange("retryAfterFailure", backoff, Duration.ZERO, Duration.ofMinutes(10));
+        once("retryAfterFailure", this.retryAfterFailure);
         this.retryAfterFailure = backoff;
         return this;
     }
@@ -289,7 +282,7 @@ public final class RedisHotTierBuilder {
      */
     public RedisHotTierBuilder keyPrefix(String prefix) {
         StreamKeys.checkPrefix(prefix);
-        once("keyPrefix");
+        once("keyPrefix", "\"" + this.keyPrefix + "\"");
         this.keyPrefix = prefix;
         return this;
     }
@@ -302,10 +295,8 @@ public final class RedisHotTierBuilder {
      * @throws IllegalArgumentException when out of range
      */
     public RedisHotTierBuilder maxConnections(int connections) {
-        if (connections < 1 || connections > 1024) {
-            throw new IllegalArgumentException("maxConnections must be between 1 and 1024 but was " + connections);
-        }
-        once("maxConnections");
+        BuilderChecks.inRange("maxConnections", connections, 1, 1024);
+        once("maxConnections", this.maxConnections);
         this.maxConnections = connections;
         return this;
     }
@@ -318,10 +309,8 @@ public final class RedisHotTierBuilder {
      * @throws IllegalArgumentException when out of range
      */
     public RedisHotTierBuilder readPageSize(int events) {
-        if (events < 1 || events > 10_000) {
-            throw new IllegalArgumentException("readPageSize must be between 1 and 10000 but was " + events);
-        }
-        once("readPageSize");
+        BuilderChecks.inRange("readPageSize", events, 1, 10_000);
+        once("readPageSize", this.readPageSize);
         this.readPageSize = events;
         return this;
     }
@@ -334,10 +323,8 @@ public final class RedisHotTierBuilder {
      * @throws IllegalArgumentException when null
      */
     public RedisHotTierBuilder meterRegistry(MeterRegistry registry) {
-        if (registry == null) {
-            throw new IllegalArgumentException("meterRegistry must not be null");
-        }
-        once("meterRegistry");
+        BuilderChecks.notNull("meterRegistry", registry);
+        once("meterRegistry", meterRegistry == null ? null : "a " + meterRegistry.getClass().getName());
         this.meterRegistry = registry;
         return this;
     }
@@ -350,22 +337,10 @@ public final class RedisHotTierBuilder {
      * @throws IllegalArgumentException when null
      */
     public RedisHotTierBuilder clock(Clock clock) {
-        if (clock == null) {
-            throw new IllegalArgumentException("clock must not be null");
-        }
-        once("clock");
+        BuilderChecks.notNull("clock", clock);
+        once("clock", this.clock);
         this.clock = clock;
         return this;
-    }
-
-    private static void checkRange(String setting, Duration value, Duration min, Duration max) {
-        if (value == null) {
-            throw new IllegalArgumentException(setting + " must not be null");
-        }
-        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            throw new IllegalArgumentException(setting + " must be between " + min + " and " + max + " but was "
-                    + value);
-        }
     }
 
     /**

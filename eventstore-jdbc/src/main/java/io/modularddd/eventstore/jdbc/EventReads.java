@@ -1,0 +1,292 @@
+package io.modularddd.eventstore.jdbc;
+
+import io.modularddd.core.AggregateId;
+import io.modularddd.core.EventMetadata;
+import io.modularddd.core.EventStream;
+import io.modularddd.core.MissingEventsException;
+import io.modularddd.core.SerializationException;
+import io.modularddd.core.StoredEvent;
+import io.modularddd.core.StreamArchivedException;
+import io.modularddd.core.UnknownEventTypeException;
+import io.modularddd.core.UnreadableEventException;
+import io.modularddd.core.internal.IteratorEventStream;
+import io.modularddd.core.internal.PagingIterator;
+import io.modularddd.core.internal.PositionPagingIterator;
+import io.modularddd.core.serialization.EventSerializer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Record2;
+import org.jooq.Result;
+import org.jooq.conf.Settings;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
+
+/**
+ * The reads of a {@link JdbcEventStore}, on the read pool: {@code load}, {@code loadBatch},
+ * {@code readAll}, {@code currentVersion} and {@code headPosition}, and the decoding of rows.
+ *
+ * <p>Every page is one query on a connection borrowed for that query only. Versions and positions are
+ * dense, so each page is a bounded range, and a page that starts late, skips a value or stops short of
+ * the stream's (log's) last version (position) — read in the same statement — shows missing events:
+ * {@link MissingEventsException} for a hole, {@link StreamArchivedException} for a stream whose start
+ * was archived; {@code readAll} from inside an archived prefix of the log continues at the first stored
+ * position. The caller (the facade) has checked the arguments and that the store is open.
+ */
+final class EventReads {
+
+    /** Streams per {@code loadBatch} query ({@code aggregate_id IN (...)}). */
+    private static final int MAX_IDS_PER_QUERY = 500;
+
+    private final DSLContext reads;
+    private final EventTable table;
+    private final AppendStatements appendSql;
+    private final EventSerializer serializer;
+    private final int pageSize;
+    private final String target;
+
+    EventReads(DataSource dataSource, JdbcDialect dialect, Settings settings, EventTable table,
+               AppendStatements appendSql, EventSerializer serializer, int pageSize, String target) {
+        this.reads = DSL.using(dataSource, dialect.sqlDialect(), settings);
+        this.table = table;
+        this.appendSql = appendSql;
+        this.serializer = serializer;
+        this.pageSize = pageSize;
+        this.target = target;
+    }
+
+    /** {@link JdbcEventStore#load}: keyset pages by version, each checked for holes and an archived start. */
+    EventStream load(AggregateId aggregateId, long fromVersion, long toVersion) {
+        return new IteratorEventStream(new PagingIterator(pageSize) {
+            @Override
+            protected List<StoredEvent> fetch(StoredEvent after, int limit) {
+                long from = after == null ? fromVersion : after.version() + 1;
+                if (from > toVersion) {
+                    return List.of();
+                }
+                // versions are dense, so the page is exactly from..from+limit-1: a bounded range lets every
+                // optimizer seek to it (MariaDB otherwise walks the stream from its first version)
+                long to = Math.min(toVersion, from > Long.MAX_VALUE - limit ? Long.MAX_VALUE : from + limit - 1);
+                // the stream's last version, read in the same statement (one index entry, evaluated once): it tells
+                // a short page that ends the stream from one that ends at a hole, in the same snapshot
+                Field<Long> streamLast = DSL.field(appendSql.lastVersion(DSL.val(aggregateId.value(),
+                        table.aggregateId))).as("modularddd_stream_last");
+                Result<Record> rows = query("loading stream '" + aggregateId.value() + "'", () -> reads
+                        .select(withColumn(table.readColumns(), streamLast))
+                        .from(table.events)
+                        .where(table.aggregateId.eq(aggregateId.value()))
+                        .and(table.version.between(from, to))
+                        .orderBy(table.aggregateId, table.version)
+                        .limit(limit)
+                        .fetch());
+                List<StoredEvent> page = query("loading stream '" + aggregateId.value() + "'", () -> decode(rows));
+                checkStreamPage(aggregateId, from, toVersion, page, page.size() == limit,
+                        rows.isEmpty() ? null : rows.get(0).get(streamLast));
+                return page;
+            }
+        }, () -> { });
+    }
+
+    /**
+     * Checks one stream's events read from {@code from} on for missing versions. {@code full}: the read
+     * stopped at its page limit (the next page goes on). {@code streamLast}: the stream's last version seen
+     * by the same statement, or {@code null} when the read was not bounded by a page (loadBatch). Only a
+     * read that is empty, starts late or stops short of {@code streamLast} costs an extra query.
+     */
+    private void checkStreamPage(AggregateId id, long from, long toVersion, List<StoredEvent> events, boolean full,
+                                 Long streamLast) {
+        for (int i = 1; i < events.size(); i++) {
+            long previous = events.get(i - 1).version();
+            if (events.get(i).version() != previous + 1) {
+                throw new MissingEventsException(id, previous + 1, events.get(i).version() - 1);
+            }
+        }
+        if (!events.isEmpty() && events.get(0).version() == from) {
+            long last = events.get(events.size() - 1).version();
+            if (full || streamLast == null || last >= Math.min(streamLast, toVersion)) {
+                return;
+            }
+            // a short page although the stream goes on (in the same snapshot): a hole after it
+            Long next = streamProbe(id, last + 1).value1();
+            throw new MissingEventsException(id, last + 1, Math.min(next == null ? streamLast : next - 1, toVersion));
+        }
+        Record2<Long, Long> probe = streamProbe(id, from);
+        Long next = probe.value1();
+        // nothing at or after from: the stream ends before it. next == from: appended after the page was read
+        // (a newer version becomes visible only after the older ones), so not a hole either
+        if (next != null && next > from) {
+            if (next.equals(probe.value2())) {
+                throw new StreamArchivedException(id, from, next);
+            }
+            throw new MissingEventsException(id, from, Math.min(next - 1, toVersion));
+        }
+    }
+
+    /** The stream's first version at or after {@code from}, and its first version of all (indexed look-ups). */
+    private Record2<Long, Long> streamProbe(AggregateId id, long from) {
+        return query("looking for the versions of stream '" + id.value() + "'", () -> reads
+                .select(DSL.field(DSL.select(DSL.min(table.version)).from(table.events)
+                                .where(table.aggregateId.eq(id.value())).and(table.version.ge(from))),
+                        DSL.field(DSL.select(DSL.min(table.version)).from(table.events)
+                                .where(table.aggregateId.eq(id.value()))))
+                .fetchOne());
+    }
+
+    private static Field<?>[] withColumn(Field<?>[] columns, Field<?> extra) {
+        Field<?>[] all = Arrays.copyOf(columns, columns.length + 1);
+        all[columns.length] = extra;
+        return all;
+    }
+
+    /** {@link JdbcEventStore#loadBatch}: one query per {@value #MAX_IDS_PER_QUERY} streams, then the same checks. */
+    Map<AggregateId, EventStream> loadBatch(List<AggregateId> ids, long fromVersion, long toVersion) {
+        Map<String, List<StoredEvent>> byStream = new HashMap<>();
+        for (int from = 0; from < ids.size(); from += MAX_IDS_PER_QUERY) {
+            List<String> chunk = new ArrayList<>();
+            for (AggregateId id : ids.subList(from, Math.min(ids.size(), from + MAX_IDS_PER_QUERY))) {
+                chunk.add(id.value());
+            }
+            List<StoredEvent> events = query("loading " + ids.size() + " streams", () -> decode(reads
+                    .select(table.readColumns())
+                    .from(table.events)
+                    .where(table.aggregateId.in(chunk))
+                    .and(table.version.between(fromVersion, toVersion))
+                    .orderBy(table.aggregateId, table.version)
+                    .fetch()));
+            for (StoredEvent e : events) {
+                byStream.computeIfAbsent(e.aggregateId().value(), k -> new ArrayList<>()).add(e);
+            }
+        }
+        Map<AggregateId, EventStream> result = new LinkedHashMap<>();
+        for (AggregateId id : ids) {
+            List<StoredEvent> events = byStream.getOrDefault(id.value(), List.of());
+            // the same checks as load: only a stream read empty or starting late costs a query
+            // a read not bounded by a page holds every stored version in the range: only an empty result or one
+            // that starts late needs a look
+            checkStreamPage(id, fromVersion, toVersion, events, false, null);
+            result.put(id, EventStream.of(events));
+        }
+        return result;
+    }
+
+    /** {@link JdbcEventStore#readAll}: keyset pages by position; an archived prefix is skipped, a hole reported. */
+    EventStream readAll(long fromPosition, int limit) {
+        return new IteratorEventStream(new PositionPagingIterator(fromPosition, limit, pageSize) {
+            private boolean started;
+
+            @Override
+            protected List<StoredEvent> fetchFrom(long from, int want) {
+                boolean firstPage = !started;
+                started = true;
+                return readAllPage(from, want, firstPage);
+            }
+        }, () -> { });
+    }
+
+    private List<StoredEvent> readAllPage(long from, int want, boolean firstPage) {
+        // the log's last position, read in the same statement (the primary key's last entry, evaluated once):
+        // it tells a short page at the end of the log from one that stops at a hole, in the same snapshot
+        Field<Long> logLast = DSL.field(DSL.select(DSL.max(table.position)).from(table.events))
+                .as("modularddd_log_last");
+        Result<Record> rows = query("reading all events from position " + from, () -> reads
+                .select(withColumn(table.readColumns(), logLast))
+                .from(table.events)
+                .where(table.position.between(from, from > Long.MAX_VALUE - want ? Long.MAX_VALUE
+                        : from + want - 1))
+                .orderBy(table.position)
+                .limit(want)
+                .fetch());
+        List<StoredEvent> page = query("reading all events from position " + from, () -> decode(rows));
+        for (int i = 1; i < page.size(); i++) {
+            long previous = page.get(i - 1).position();
+            if (page.get(i).position() != previous + 1) {
+                throw new MissingEventsException(previous + 1, page.get(i).position() - 1, "");
+            }
+        }
+        boolean startsAtFrom = !page.isEmpty() && page.get(0).position() == from;
+        if (startsAtFrom && (page.size() == want
+                || page.get(page.size() - 1).position() >= rows.get(0).get(logLast))) {
+            return page;
+        }
+        // empty, starting late, or short although the log goes on: the end of the log, an archived prefix or
+        // a hole. One indexed query tells: the first stored position after the page, and the first of all
+        long last = startsAtFrom ? page.get(page.size() - 1).position() : from - 1;
+        Record2<Long, Long> probe = query("looking for the positions after " + last, () -> reads
+                .select(DSL.field(DSL.select(DSL.min(table.position)).from(table.events).where(table.position.gt(last))),
+                        DSL.field(DSL.select(DSL.min(table.position)).from(table.events)))
+                .fetchOne());
+        Long next = probe == null ? null : probe.value1();
+        // nothing after the page: the end of the log. last + 1: appended after the page was read (positions
+        // become visible in order, so a position seen now that was not seen before is new, not a gap)
+        if (next == null || next == last + 1) {
+            return page;
+        }
+        if (next.equals(probe.value2())) {
+            if (firstPage) {
+                // from lies in the archived prefix: continue at the first stored position
+                return readAllPage(next, want, false);
+            }
+            throw new MissingEventsException(last + 1, next - 1, " (they were removed while this read was in "
+                    + "progress, e.g. archived with dropPartitionsBefore; the log now starts at position " + next + ")");
+        }
+        throw new MissingEventsException(last + 1, next - 1, "");
+    }
+
+    /** The stream's last version, 0 when it has none: the same look-up as the append path's state query. */
+    long currentVersion(AggregateId aggregateId) {
+        Long v = query("reading the version of stream '" + aggregateId.value() + "'", () -> reads
+                .fetchValue(appendSql.lastVersion(DSL.val(aggregateId.value(), table.aggregateId))));
+        return v == null ? 0 : v;
+    }
+
+    /** {@code SELECT MAX(sequence_number)}: one look at the end of the primary key. */
+    long headPosition() {
+        Long last = query("reading the head position", () -> reads.select(DSL.max(table.position))
+                .from(table.events).fetchOne(0, Long.class));
+        return last == null ? 0 : last;
+    }
+
+    private interface Query<T> {
+        T run();
+    }
+
+    private <T> T query(String operation, Query<T> q) {
+        try {
+            return q.run();
+        } catch (DataAccessException e) {
+            throw SqlErrors.failure(operation, target, e);
+        }
+    }
+
+    private List<StoredEvent> decode(Result<Record> rows) {
+        List<StoredEvent> events = new ArrayList<>(rows.size());
+        for (Record r : rows) {
+            String type = r.get(table.eventType);
+            String meta = r.get(table.metadata);
+            AggregateId id = AggregateId.of(r.get(table.aggregateId));
+            long position = r.get(table.position);
+            long version = r.get(table.version);
+            Object payload;
+            EventMetadata metadata;
+            try {
+                payload = serializer.deserialize(type, r.get(table.eventData).getBytes(StandardCharsets.UTF_8));
+                metadata = meta == null ? EventMetadata.empty()
+                        : serializer.deserializeMetadata(meta.getBytes(StandardCharsets.UTF_8));
+            } catch (SerializationException | UnknownEventTypeException e) {
+                // name the event, so that a reader can report it and read on past it (issue 9)
+                throw UnreadableEventException.of(id, version, position, type, e);
+            }
+            events.add(new StoredEvent(position, r.get(table.eventId), id, r.get(table.aggregateType), type, payload,
+                    metadata, version, r.get(table.occurredAtRead)));
+        }
+        return events;
+    }
+}
