@@ -142,6 +142,71 @@ public interface EventStore extends AutoCloseable {
      */
     long headPosition();
 
+    // ------------------------------------------------------------------ stream lifecycle
+
+    /**
+     * Soft-deletes a stream. Afterwards reads return it as absent — {@code load} is empty,
+     * {@code currentVersion} is 0 — while the global log keeps its events ({@code readAll} is
+     * unchanged) and the store records the deletion. An append with {@code noStream()} (or
+     * {@code any()}) starts the stream again at the next version: versions never restart, so the new
+     * life of a stream deleted at version 5 begins at version 6 ({@link StreamState#startVersion()}).
+     *
+     * @param aggregateId the stream
+     * @param expected    the condition on its current version: {@code any()} or {@code exactly(n)}
+     * @return the version the stream was deleted at
+     * @throws StreamNotFoundException      when the stream has no events readers see (none, or deleted)
+     * @throws ConcurrencyConflictException when {@code expected} does not hold; nothing is changed
+     * @throws InvalidInputException        when an argument is null
+     * @throws EventStoreException          when the storage fails
+     */
+    long delete(AggregateId aggregateId, ExpectedVersion expected);
+
+    /**
+     * Hides a stream's events below {@code version} from {@code load} (and {@code loadBatch}): for streams
+     * whose state lives in snapshots, and for bounded history. The events stay in the global log and
+     * stay stored; {@code readAll} is unchanged. Idempotent, and it never moves back: a lower version
+     * than the stream's truncation point changes nothing.
+     *
+     * @param aggregateId the stream
+     * @param version     the first version {@code load} still returns: 1 to the stream's stored version + 1
+     * @throws StreamNotFoundException when the stream has never had events
+     * @throws InvalidInputException   when an argument is null or {@code version} is out of range
+     * @throws EventStoreException     when the storage fails
+     */
+    void truncateBefore(AggregateId aggregateId, long version);
+
+    /**
+     * Erases a stream's personal data: the payload and metadata of every one of its events (deleted or
+     * truncated ones too) are replaced by an erased marker, in the store itself. Positions and versions
+     * stay, so the global log stays dense; readers get a {@link StoredEvent} whose payload is
+     * {@link ErasedEvent} (type {@link ErasedEvent#TYPE}, the original type in
+     * {@code storedEventType()}) instead of failing. Stores with a cache (the Redis hot tier) drop the
+     * stream from it in the same call. Idempotent.
+     *
+     * <p>What it guarantees: after it returns, the store's rows no longer hold the data. What it does
+     * not: copies outside the store — backups, replicas' binary logs or WAL archives, exports, and
+     * read models that projected the data — must be handled by their own retention.
+     *
+     * @param aggregateId the stream
+     * @return how many events were erased by this call (0 when all were erased already)
+     * @throws StreamNotFoundException when the stream has never had events
+     * @throws InvalidInputException   when the id is null
+     * @throws EventStoreException     when the storage fails
+     */
+    long erase(AggregateId aggregateId);
+
+    /**
+     * Returns where a stream stands in its lifecycle: its visible and stored versions, where its current
+     * life started, its truncation point, whether it is deleted or erased. Repositories use it to tell
+     * a stream started again after a delete from a truncated one.
+     *
+     * @param aggregateId the stream
+     * @return the state; {@link StreamState#absent} for a stream that never had events
+     * @throws InvalidInputException when the id is null
+     * @throws EventStoreException   when the storage fails
+     */
+    StreamState streamState(AggregateId aggregateId);
+
     /**
      * Returns the serializer the store writes and reads events with, when it has one: its registry
      * names the event types the store knows, and a store placed in front of it (the Redis hot tier) or

@@ -78,6 +78,26 @@ public abstract class ForwardingEventStore implements EventStore {
     }
 
     @Override
+    public long delete(AggregateId aggregateId, ExpectedVersion expected) {
+        return delegate.delete(aggregateId, expected);
+    }
+
+    @Override
+    public void truncateBefore(AggregateId aggregateId, long version) {
+        delegate.truncateBefore(aggregateId, version);
+    }
+
+    @Override
+    public long erase(AggregateId aggregateId) {
+        return delegate.erase(aggregateId);
+    }
+
+    @Override
+    public StreamState streamState(AggregateId aggregateId) {
+        return delegate.streamState(aggregateId);
+    }
+
+    @Override
     public java.util.Optional<io.modularddd.core.serialization.EventSerializer> serializer() {
         return delegate.serializer();
     }

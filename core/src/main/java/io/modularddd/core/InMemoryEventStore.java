@@ -43,6 +43,7 @@ public final class InMemoryEventStore implements EventStore {
     /** Each stream's events; the event at version v is at index v - 1. */
     private final HashMap<AggregateId, ArrayList<Row>> streams;
     private final HashMap<UUID, Row> byEventId;
+    private final HashMap<AggregateId, Life> lives;
 
     /** The stored events, shared by a store and its {@linkplain #withSerializer views}. */
     private static final class Data {
@@ -50,6 +51,13 @@ public final class InMemoryEventStore implements EventStore {
         final ArrayList<Row> log = new ArrayList<>();
         final HashMap<AggregateId, ArrayList<Row>> streams = new HashMap<>();
         final HashMap<UUID, Row> byEventId = new HashMap<>();
+        /** Deleted, truncated or erased streams; a stream with none of these has no entry. */
+        final HashMap<AggregateId, Life> lives = new HashMap<>();
+    }
+
+    /** A stream's lifecycle marks: versions up to {@code deletedThrough} are deleted. */
+    private record Life(long deletedThrough, long truncatedBefore, boolean erased) {
+        static final Life NONE = new Life(0, 1, false);
     }
 
     private final Data data;
@@ -61,6 +69,7 @@ public final class InMemoryEventStore implements EventStore {
         this.log = data.log;
         this.streams = data.streams;
         this.byEventId = data.byEventId;
+        this.lives = data.lives;
     }
 
     /**
@@ -146,6 +155,11 @@ public final class InMemoryEventStore implements EventStore {
         }
 
         @Override
+        public long storedVersionOf(AggregateId stream) {
+            return InMemoryEventStore.this.storedVersionOf(stream);
+        }
+
+        @Override
         public Idempotency.StoredRef storedRef(UUID eventId) {
             Row row = byEventId.get(eventId);
             return row == null ? null : new Idempotency.StoredRef(row.eventId(), row.aggregateId(), row.version(),
@@ -192,7 +206,8 @@ public final class InMemoryEventStore implements EventStore {
                 lock.readLock().lock();
                 try {
                     ArrayList<Row> stream = streams.get(aggregateId);
-                    rows = stream == null ? List.of() : slice(stream, from, toVersion, limit);
+                    rows = stream == null ? List.of()
+                            : slice(stream, Math.max(from, firstVisible(aggregateId)), toVersion, limit);
                 } finally {
                     lock.readLock().unlock();
                 }
@@ -211,7 +226,8 @@ public final class InMemoryEventStore implements EventStore {
         try {
             for (AggregateId id : ids) {
                 ArrayList<Row> stream = streams.get(id);
-                rows.put(id, stream == null ? List.of() : slice(stream, fromVersion, toVersion, Integer.MAX_VALUE));
+                rows.put(id, stream == null ? List.of()
+                        : slice(stream, Math.max(fromVersion, firstVisible(id)), toVersion, Integer.MAX_VALUE));
             }
         } finally {
             lock.readLock().unlock();
@@ -265,14 +281,114 @@ public final class InMemoryEventStore implements EventStore {
         }
     }
 
+    /** The version readers and writers see: 0 for a deleted stream not started again. */
     private long versionOf(AggregateId id) {
+        long stored = storedVersionOf(id);
+        return stored <= lives.getOrDefault(id, Life.NONE).deletedThrough() ? 0 : stored;
+    }
+
+    private long storedVersionOf(AggregateId id) {
         ArrayList<Row> stream = streams.get(id);
         return stream == null ? 0 : stream.size();
     }
 
+    /** The first version {@code load} may return; beyond the stored version for a deleted stream. */
+    private long firstVisible(AggregateId id) {
+        Life life = lives.getOrDefault(id, Life.NONE);
+        return Math.max(life.deletedThrough() + 1, life.truncatedBefore());
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    @Override
+    public long delete(AggregateId aggregateId, ExpectedVersion expected) {
+        Checks.notNull("aggregateId", aggregateId);
+        Checks.notNull("expected", expected);
+        lock.writeLock().lock();
+        try {
+            long version = versionOf(aggregateId);
+            if (version == 0) {
+                throw new StreamNotFoundException(aggregateId, "delete", storedVersionOf(aggregateId) == 0
+                        ? "it has no events" : "it is deleted already");
+            }
+            if (!expected.matches(version)) {
+                throw new ConcurrencyConflictException(aggregateId, expected, version);
+            }
+            Life life = lives.getOrDefault(aggregateId, Life.NONE);
+            lives.put(aggregateId, new Life(version, life.truncatedBefore(), life.erased()));
+            return version;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public void truncateBefore(AggregateId aggregateId, long version) {
+        Checks.notNull("aggregateId", aggregateId);
+        lock.writeLock().lock();
+        try {
+            long stored = storedVersionOf(aggregateId);
+            StoreChecks.truncation(aggregateId, version, stored);
+            Life life = lives.getOrDefault(aggregateId, Life.NONE);
+            if (version > life.truncatedBefore()) {
+                lives.put(aggregateId, new Life(life.deletedThrough(), version, life.erased()));
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public long erase(AggregateId aggregateId) {
+        Checks.notNull("aggregateId", aggregateId);
+        lock.writeLock().lock();
+        try {
+            ArrayList<Row> stream = streams.get(aggregateId);
+            if (stream == null) {
+                throw new StreamNotFoundException(aggregateId, "erase", "it has no events");
+            }
+            long erased = 0;
+            for (int i = 0; i < stream.size(); i++) {
+                Row row = stream.get(i);
+                if (row.payload() == null) {
+                    continue;
+                }
+                Row blank = new Row(row.position(), row.eventId(), row.aggregateId(), row.aggregateType(),
+                        row.eventType(), null, null, row.version(), row.occurredAt());
+                stream.set(i, blank);
+                log.set((int) (row.position() - 1), blank);
+                byEventId.put(row.eventId(), blank);
+                erased++;
+            }
+            Life life = lives.getOrDefault(aggregateId, Life.NONE);
+            lives.put(aggregateId, new Life(life.deletedThrough(), life.truncatedBefore(), true));
+            return erased;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public StreamState streamState(AggregateId aggregateId) {
+        Checks.notNull("aggregateId", aggregateId);
+        lock.readLock().lock();
+        try {
+            long stored = storedVersionOf(aggregateId);
+            if (stored == 0) {
+                return StreamState.absent(aggregateId);
+            }
+            Life life = lives.getOrDefault(aggregateId, Life.NONE);
+            long version = versionOf(aggregateId);
+            return new StreamState(aggregateId, version, stored, life.deletedThrough() + 1, life.truncatedBefore(),
+                    version == 0, life.erased());
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     /** Copies rows numbered {@code from..to} (1-based, inclusive), at most {@code limit} of them. */
     private static List<Row> slice(ArrayList<Row> rows, long from, long to, int limit) {
-        if (from > rows.size()) {
+        if (from > rows.size() || from > to) {
             return List.of();
         }
         int start = (int) (from - 1);
@@ -283,6 +399,12 @@ public final class InMemoryEventStore implements EventStore {
     private List<StoredEvent> decode(List<Row> rows) {
         List<StoredEvent> events = new ArrayList<>(rows.size());
         for (Row row : rows) {
+            if (row.payload() == null) {
+                events.add(new StoredEvent(row.position(), row.eventId(), row.aggregateId(), row.aggregateType(),
+                        ErasedEvent.TYPE, row.eventType(), ErasedEvent.INSTANCE, EventMetadata.empty(), row.version(),
+                        row.occurredAt()));
+                continue;
+            }
             Object payload;
             EventMetadata metadata;
             try {

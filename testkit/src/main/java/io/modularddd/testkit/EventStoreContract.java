@@ -9,6 +9,7 @@ import io.modularddd.core.AppendResult;
 import io.modularddd.core.ConcurrencyConflictException;
 import io.modularddd.core.EventIdConflictException;
 import io.modularddd.core.EventMetadata;
+import io.modularddd.core.ErasedEvent;
 import io.modularddd.core.EventStore;
 import io.modularddd.core.EventStream;
 import io.modularddd.core.ExpectedVersion;
@@ -16,6 +17,8 @@ import io.modularddd.core.InvalidInputException;
 import io.modularddd.core.NewEvent;
 import io.modularddd.core.SerializationException;
 import io.modularddd.core.StoredEvent;
+import io.modularddd.core.StreamNotFoundException;
+import io.modularddd.core.StreamState;
 import io.modularddd.core.UnknownEventTypeException;
 import io.modularddd.core.UnreadableEventException;
 import io.modularddd.core.serialization.EventSerializer;
@@ -1078,6 +1081,158 @@ public abstract class EventStoreContract {
             assertThatThrownBy(() -> store.readAll(-5, 10)).isInstanceOf(InvalidInputException.class);
             assertThatThrownBy(() -> store.readAll(1, 0)).isInstanceOf(InvalidInputException.class)
                     .hasMessageContaining("limit");
+        }
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /** Soft delete, truncation and erasure: what reads see afterwards, and what stays in the global log. */
+    @Nested
+    class Lifecycle {
+
+        @Test
+        void a_deleted_stream_reads_as_absent_while_the_global_log_keeps_its_events() {
+            // given
+            AggregateId id = id("del");
+            AggregateId other = id("keep");
+            append(id, ExpectedVersion.noStream(), events(3));
+            append(other, ExpectedVersion.noStream(), events(1));
+
+            // when
+            assertThat(store.delete(id, ExpectedVersion.exactly(3))).isEqualTo(3);
+
+            // then
+            assertThat(load(id)).isEmpty();
+            assertThat(store.currentVersion(id)).isZero();
+            assertThat(store.loadBatch(List.of(id, other), 1, Long.MAX_VALUE).get(id).toList()).isEmpty();
+            assertThat(load(other)).hasSize(1);
+            assertThat(positions(all())).isEqualTo(range(1, 4));
+            assertThat(store.headPosition()).isEqualTo(4);
+            StreamState state = store.streamState(id);
+            assertThat(state.deleted()).isTrue();
+            assertThat(state.exists()).isFalse();
+            assertThat(state.storedVersion()).isEqualTo(3);
+        }
+
+        @Test
+        void an_append_with_no_stream_starts_a_deleted_stream_again_at_the_next_version() {
+            AggregateId id = id("again");
+            append(id, ExpectedVersion.noStream(), events(2));
+            store.delete(id, ExpectedVersion.any());
+
+            AppendResult restarted = append(id, ExpectedVersion.noStream(), event(10));
+
+            assertThat(restarted.firstVersion()).isEqualTo(3);
+            assertThat(versions(load(id))).containsExactly(3L);
+            assertThat(store.currentVersion(id)).isEqualTo(3);
+            StreamState state = store.streamState(id);
+            assertThat(state.startVersion()).isEqualTo(3);
+            assertThat(state.deleted()).isFalse();
+            assertThat(append(id, ExpectedVersion.exactly(3), event(11)).lastVersion()).isEqualTo(4);
+            assertThatThrownBy(() -> append(id, ExpectedVersion.noStream(), event(12)))
+                    .isInstanceOf(ConcurrencyConflictException.class);
+        }
+
+        @Test
+        void delete_checks_the_expected_version_and_refuses_unknown_or_deleted_streams() {
+            AggregateId id = id("del-check");
+            append(id, ExpectedVersion.noStream(), events(2));
+
+            assertThatThrownBy(() -> store.delete(id, ExpectedVersion.exactly(1)))
+                    .isInstanceOfSatisfying(ConcurrencyConflictException.class,
+                            e -> assertThat(e.actualVersion()).isEqualTo(2));
+            assertThat(load(id)).hasSize(2);
+            assertThatThrownBy(() -> store.delete(id("never"), ExpectedVersion.any()))
+                    .isInstanceOf(StreamNotFoundException.class).hasMessageContaining("no events");
+            store.delete(id, ExpectedVersion.any());
+            assertThatThrownBy(() -> store.delete(id, ExpectedVersion.any()))
+                    .isInstanceOf(StreamNotFoundException.class).hasMessageContaining("deleted already");
+            assertThatThrownBy(() -> store.delete(null, ExpectedVersion.any()))
+                    .isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> store.delete(id, null)).isInstanceOf(InvalidInputException.class);
+        }
+
+        @Test
+        void truncation_hides_older_versions_from_load_only() {
+            AggregateId id = id("trunc");
+            append(id, ExpectedVersion.noStream(), events(6));
+
+            store.truncateBefore(id, 4);
+
+            assertThat(versions(load(id))).containsExactly(4L, 5L, 6L);
+            try (EventStream s = store.load(id, 1, 3)) {
+                assertThat(s.toList()).isEmpty();
+            }
+            try (EventStream s = store.load(id, 5)) {
+                assertThat(versions(s.toList())).containsExactly(5L, 6L);
+            }
+            assertThat(store.loadBatch(List.of(id), 1, 10).get(id).toList()).hasSize(3);
+            assertThat(positions(all())).isEqualTo(range(1, 6));
+            assertThat(store.currentVersion(id)).isEqualTo(6);
+            assertThat(store.streamState(id).truncatedBefore()).isEqualTo(4);
+            // idempotent, never moves back, and appends go on
+            store.truncateBefore(id, 4);
+            store.truncateBefore(id, 2);
+            assertThat(versions(load(id))).containsExactly(4L, 5L, 6L);
+            assertThat(append(id, ExpectedVersion.exactly(6), event(7)).lastVersion()).isEqualTo(7);
+        }
+
+        @Test
+        void truncation_refuses_unknown_streams_and_versions_out_of_range() {
+            AggregateId id = id("trunc-bad");
+            append(id, ExpectedVersion.noStream(), events(2));
+            assertThatThrownBy(() -> store.truncateBefore(id("never"), 1)).isInstanceOf(StreamNotFoundException.class);
+            assertThatThrownBy(() -> store.truncateBefore(id, 0)).isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> store.truncateBefore(id, 4)).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("between 1 and 3");
+            store.truncateBefore(id, 3); // everything: load is empty, the stream still exists
+            assertThat(load(id)).isEmpty();
+            assertThat(store.currentVersion(id)).isEqualTo(2);
+        }
+
+        @Test
+        void erasure_replaces_payload_and_metadata_and_keeps_every_place() {
+            // given: a stream with metadata, among others
+            AggregateId id = id("erase");
+            AggregateId other = id("untouched");
+            append(other, ExpectedVersion.noStream(), events(1));
+            store.append(AppendRequest.of(id, "Thing", ExpectedVersion.noStream(),
+                    NewEvent.of(new Happened("personal", 1)).withMetadata(EventMetadata.of(Map.of("user", "ada"))),
+                    NewEvent.of(new Happened("personal", 2))));
+
+            // when
+            assertThat(store.erase(id)).isEqualTo(2);
+
+            // then: typed erased events in the same places, nothing of the data left
+            List<StoredEvent> erased = load(id);
+            assertThat(erased).extracting(StoredEvent::payload).containsOnly(ErasedEvent.INSTANCE);
+            assertThat(erased).extracting(StoredEvent::eventType).containsOnly(ErasedEvent.TYPE);
+            assertThat(erased).extracting(StoredEvent::storedEventType).containsOnly("contract.happened.v1");
+            assertThat(erased).allMatch(e -> e.metadata().isEmpty());
+            assertThat(versions(erased)).containsExactly(1L, 2L);
+            assertThat(positions(erased)).containsExactly(2L, 3L);
+            List<StoredEvent> log = all();
+            assertThat(positions(log)).isEqualTo(range(1, 3));
+            assertThat(log.get(0).payload()).isInstanceOf(Happened.class);
+            assertThat(log.get(1).payload()).isEqualTo(ErasedEvent.INSTANCE);
+            assertThat(store.streamState(id).erased()).isTrue();
+            assertThat(store.currentVersion(id)).isEqualTo(2);
+            // idempotent; later events are new data
+            assertThat(store.erase(id)).isZero();
+            append(id, ExpectedVersion.exactly(2), event(3));
+            assertThat(load(id).get(2).payload()).isInstanceOf(Happened.class);
+        }
+
+        @Test
+        void erasure_refuses_unknown_streams() {
+            assertThatThrownBy(() -> store.erase(id("never"))).isInstanceOf(StreamNotFoundException.class);
+            assertThatThrownBy(() -> store.erase(null)).isInstanceOf(InvalidInputException.class);
+        }
+
+        @Test
+        void an_unknown_stream_has_the_absent_state() {
+            AggregateId id = id("none");
+            assertThat(store.streamState(id)).isEqualTo(StreamState.absent(id));
         }
     }
 

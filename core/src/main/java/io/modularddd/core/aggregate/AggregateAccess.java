@@ -56,6 +56,26 @@ public final class AggregateAccess {
     }
 
     /**
+     * Starts a fresh aggregate after the last version of its stream's previous life, so that the first
+     * event of its current life ({@code StreamState.startVersion()}) can be {@linkplain #replay replayed}:
+     * for a stream started again after a soft delete, whose versions continue.
+     *
+     * @param aggregate    a fresh aggregate
+     * @param startedAfter the version the stream was deleted at ({@code startVersion() - 1}), at least 0
+     * @param <A>          the aggregate class
+     * @throws io.modularddd.core.InvalidInputException when the aggregate is null or the version negative
+     * @throws IllegalStateException when the aggregate is not fresh
+     */
+    public static <A extends AggregateRoot<A>> void startAfter(AggregateRoot<A> aggregate, long startedAfter) {
+        Checks.notNull("aggregate", aggregate);
+        if (startedAfter < 0) {
+            throw new io.modularddd.core.InvalidInputException("startedAfter", "startedAfter must be at least 0 but was "
+                    + startedAfter);
+        }
+        aggregate.startAfter(startedAfter);
+    }
+
+    /**
      * Marks the aggregate's uncommitted events as stored, after the append that stored them.
      *
      * @param aggregate the aggregate

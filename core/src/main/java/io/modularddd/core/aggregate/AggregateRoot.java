@@ -168,6 +168,21 @@ public abstract class AggregateRoot<A extends AggregateRoot<A>> {
     }
 
     /**
+     * Starts a fresh aggregate at {@code version} without state: the stream's current life begins after
+     * it (a stream started again after a delete). Repositories reach it through {@link AggregateAccess}.
+     *
+     * @param startedAfter the last version of the stream's previous life
+     * @throws IllegalStateException when the aggregate is not fresh
+     */
+    final void startAfter(long startedAfter) {
+        if (version != 0 || !uncommitted.isEmpty()) {
+            throw new IllegalStateException("only a fresh aggregate can start after version " + startedAfter);
+        }
+        version = startedAfter;
+        persistedVersion = startedAfter;
+    }
+
+    /**
      * Marks the uncommitted events as stored, after a successful append. Repositories reach it through
      * {@link AggregateAccess}.
      *
@@ -175,6 +190,14 @@ public abstract class AggregateRoot<A extends AggregateRoot<A>> {
      * @throws IllegalStateException when the result does not match the uncommitted events
      */
     final void markPersisted(AppendResult result) {
+        if (persistedVersion == 0 && result.aggregateId().equals(id) && result.firstVersion() > 1
+                && result.lastVersion() - result.firstVersion() + 1 == uncommitted.size()) {
+            // a new aggregate stored as the next life of a deleted stream: versions continue the old life
+            uncommitted.clear();
+            version = result.lastVersion();
+            persistedVersion = version;
+            return;
+        }
         if (result.firstVersion() != persistedVersion + 1 || result.lastVersion() != version
                 || !result.aggregateId().equals(id)) {
             throw new IllegalStateException("append result " + result + " does not match " + id + " at persisted "

@@ -6,10 +6,14 @@ import io.modularddd.core.AppendRequest;
 import io.modularddd.core.AppendResult;
 import io.modularddd.core.EventMetadata;
 import io.modularddd.core.EventStore;
+import io.modularddd.core.ErasedEvent;
 import io.modularddd.core.EventStream;
 import io.modularddd.core.ExpectedVersion;
 import io.modularddd.core.NewEvent;
 import io.modularddd.core.StoredEvent;
+import io.modularddd.core.StreamErasedException;
+import io.modularddd.core.StreamState;
+import io.modularddd.core.StreamTruncatedException;
 import io.modularddd.core.internal.Checks;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +70,20 @@ public final class EventSourcedRepository<A extends AggregateRoot<A>> implements
         Checks.notNull("id", id);
         A aggregate = factory.apply(id);
         try (EventStream events = store.load(id)) {
+            boolean first = true;
             for (StoredEvent event : events) {
+                if (event.payload() instanceof ErasedEvent) {
+                    throw new StreamErasedException(id);
+                }
+                if (first && event.version() > 1) {
+                    // not the stream's first event: a new life after a delete, or a truncated stream
+                    StreamState state = store.streamState(id);
+                    if (event.version() != state.startVersion()) {
+                        throw new StreamTruncatedException(id, event.version());
+                    }
+                    AggregateAccess.startAfter(aggregate, state.startVersion() - 1);
+                }
+                first = false;
                 AggregateAccess.replay(aggregate, event);
             }
         }

@@ -32,12 +32,24 @@ public final class AppendPlanner {
     /** What a store knows of its stored log when it plans. */
     public interface Known {
         /**
-         * Returns a stream's current version.
+         * Returns a stream's current version, as expected versions are checked against it.
          *
          * @param stream the stream
-         * @return its version, 0 when it has no events
+         * @return its version, 0 when it has no events or is deleted
          */
         long versionOf(AggregateId stream);
+
+        /**
+         * Returns the version of a stream's last stored event, deleted or not: new events go after it.
+         * Differs from {@link #versionOf} only for a deleted stream, whose next life continues its
+         * versions.
+         *
+         * @param stream the stream
+         * @return the last stored version, 0 when it never had events
+         */
+        default long storedVersionOf(AggregateId stream) {
+            return versionOf(stream);
+        }
 
         /**
          * Returns where an event id is stored.
@@ -112,14 +124,16 @@ public final class AppendPlanner {
             if (!r.expectedVersion().matches(current)) {
                 throw new ConcurrencyConflictException(r.aggregateId(), r.expectedVersion(), current);
             }
-            long firstVersion = current + 1;
+            // a deleted stream reads as version 0 but its next life continues its versions
+            long last = planned != null ? planned : known.storedVersionOf(r.aggregateId());
+            long firstVersion = last + 1;
             placements.add(new Placement(r, firstVersion, position));
             for (int i = 0; i < r.size(); i++) {
                 UUID id = r.events().get(i).eventId();
                 refs.put(id, new Idempotency.StoredRef(id, r.aggregateId(), firstVersion + i, position + i));
             }
-            versions.put(r.aggregateId(), current + r.size());
-            results.add(new AppendResult(r.aggregateId(), firstVersion, current + r.size(), position,
+            versions.put(r.aggregateId(), last + r.size());
+            results.add(new AppendResult(r.aggregateId(), firstVersion, last + r.size(), position,
                     position + r.size() - 1));
             position += r.size();
         }

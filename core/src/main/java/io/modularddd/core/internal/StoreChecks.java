@@ -3,6 +3,7 @@ package io.modularddd.core.internal;
 import io.modularddd.core.AggregateId;
 import io.modularddd.core.AppendRequest;
 import io.modularddd.core.InvalidInputException;
+import io.modularddd.core.StreamNotFoundException;
 import io.modularddd.core.NewEvent;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -115,6 +116,26 @@ public final class StoreChecks {
             i++;
         }
         return new ArrayList<>(distinct);
+    }
+
+    /**
+     * Checks a {@code truncateBefore} against the stream's stored version.
+     *
+     * @param aggregateId   the stream
+     * @param version       the first version {@code load} is to keep
+     * @param storedVersion the stream's last stored version, 0 when it never had events
+     * @throws StreamNotFoundException when the stream never had events
+     * @throws InvalidInputException   when {@code version} is not between 1 and {@code storedVersion + 1}
+     */
+    public static void truncation(AggregateId aggregateId, long version, long storedVersion) {
+        if (storedVersion == 0) {
+            throw new StreamNotFoundException(aggregateId, "truncate", "it has no events");
+        }
+        if (version < 1 || version > storedVersion + 1) {
+            throw new InvalidInputException("version", "truncateBefore(" + version + ") on stream '"
+                    + aggregateId.value() + "' is out of range: the stream's last version is " + storedVersion
+                    + ", so the first version load keeps must be between 1 and " + (storedVersion + 1) + ".");
+        }
     }
 
     /**

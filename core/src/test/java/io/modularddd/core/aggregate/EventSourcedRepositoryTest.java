@@ -286,6 +286,58 @@ class EventSourcedRepositoryTest {
         }
     }
 
+    @Nested
+    class Lifecycle {
+
+        @Test
+        void a_stream_deleted_and_started_again_loads_as_its_new_life() {
+            // given: a wallet saved, its stream deleted, then a new wallet under the same id
+            Wallet old = new Wallet(id);
+            old.open("ada");
+            old.deposit(5);
+            wallets.save(old);
+            store.delete(id, io.modularddd.core.ExpectedVersion.exactly(2));
+            assertThat(wallets.find(id)).isEmpty();
+            Wallet fresh = new Wallet(id);
+            fresh.open("bob");
+            wallets.save(fresh);
+            assertThat(fresh.version()).isEqualTo(3);
+
+            // when
+            Wallet loaded = wallets.load(id);
+
+            // then: only the new life, at the versions the store gave it
+            assertThat(loaded.owner).isEqualTo("bob");
+            assertThat(loaded.balance).isZero();
+            assertThat(loaded.version()).isEqualTo(3);
+            loaded.deposit(7);
+            wallets.save(loaded);
+            assertThat(store.currentVersion(id)).isEqualTo(4);
+        }
+
+        @Test
+        void a_truncated_stream_cannot_be_rebuilt_by_replay_alone() {
+            Wallet w = new Wallet(id);
+            w.open("ada");
+            w.deposit(1);
+            w.deposit(2);
+            wallets.save(w);
+            store.truncateBefore(id, 2);
+            assertThatThrownBy(() -> wallets.load(id)).isInstanceOfSatisfying(
+                    io.modularddd.core.StreamTruncatedException.class, e -> assertThat(e.truncatedBefore()).isEqualTo(2));
+        }
+
+        @Test
+        void an_erased_stream_cannot_be_rebuilt() {
+            Wallet w = new Wallet(id);
+            w.open("ada");
+            wallets.save(w);
+            store.erase(id);
+            assertThatThrownBy(() -> wallets.load(id)).isInstanceOf(io.modularddd.core.StreamErasedException.class)
+                    .hasMessageContaining(id.value());
+        }
+    }
+
     /** Appends for real, then claims the connection died on the first call. */
     static final class FlakyStore extends ForwardingEventStore {
         private boolean failed;

@@ -7,7 +7,9 @@ import io.modularddd.core.AppendResult;
 import io.modularddd.core.ConcurrencyConflictException;
 import io.modularddd.core.EventStore;
 import io.modularddd.core.EventStream;
+import io.modularddd.core.ExpectedVersion;
 import io.modularddd.core.StoredEvent;
+import io.modularddd.core.StreamState;
 import io.modularddd.core.internal.Checks;
 import io.modularddd.core.internal.StoreChecks;
 import io.modularddd.core.serialization.EventSerializer;
@@ -212,6 +214,52 @@ public final class TieredEventStore implements EventStore {
     @Override
     public long currentVersion(AggregateId aggregateId) {
         return warm.currentVersion(aggregateId);
+    }
+
+    /**
+     * Deletes the stream in the warm store, then drops its hot key (a drop bumps the key's epoch, so a
+     * backfill that read the stream before cannot write it back).
+     */
+    @Override
+    public long delete(AggregateId aggregateId, ExpectedVersion expected) {
+        Checks.notNull("aggregateId", aggregateId);
+        try {
+            return warm.delete(aggregateId, expected);
+        } finally {
+            writes.drop(aggregateId, "lifecycle");
+        }
+    }
+
+    /** Truncates the stream in the warm store, then drops its hot key. */
+    @Override
+    public void truncateBefore(AggregateId aggregateId, long version) {
+        Checks.notNull("aggregateId", aggregateId);
+        try {
+            warm.truncateBefore(aggregateId, version);
+        } finally {
+            writes.drop(aggregateId, "lifecycle");
+        }
+    }
+
+    /**
+     * Erases the stream in the warm store, then drops its hot key, in the same call: the copies in Redis
+     * are gone when it returns, and a backfill that read the stream before the erasure cannot write them
+     * back (the drop bumps the key's epoch, which every backfill checks).
+     */
+    @Override
+    public long erase(AggregateId aggregateId) {
+        Checks.notNull("aggregateId", aggregateId);
+        try {
+            return warm.erase(aggregateId);
+        } finally {
+            writes.drop(aggregateId, "lifecycle");
+        }
+    }
+
+    /** Asks the warm store. */
+    @Override
+    public StreamState streamState(AggregateId aggregateId) {
+        return warm.streamState(aggregateId);
     }
 
     /** Asks the warm store: it holds the whole log. */
