@@ -3,6 +3,7 @@ package io.modularddd.eventstore.jdbc;
 import io.modularddd.core.AggregateId;
 import io.modularddd.core.AppendOutcomeUnknownException;
 import io.modularddd.core.AppendRequest;
+import io.modularddd.core.InvalidInputException;
 import io.modularddd.core.NewEvent;
 import io.modularddd.core.SerializationException;
 import io.modularddd.core.serialization.EventSerializer;
@@ -63,6 +64,11 @@ final class AppendFlusher implements GroupCommitter.Flusher {
             NewEvent e = r.events().get(i);
             types[i] = serializer.typeName(e.payload());
             byte[] payload = serializer.serialize(e.payload());
+            if (startsWithErasedMarker(payload)) {
+                throw new InvalidInputException("events[" + i + "].payload", "event '" + types[i] + "' of the append "
+                        + "to stream '" + r.aggregateId().value() + "' serializes to a JSON object whose first field is "
+                        + "\"$erased\", which the store reserves for erased events: rename that field.");
+            }
             data[i] = text(types[i], payload);
             byte[] metadata = e.metadata().isEmpty() ? null : serializer.serializeMetadata(e.metadata());
             meta[i] = metadata == null ? null : text("metadata", metadata);
@@ -73,6 +79,21 @@ final class AppendFlusher implements GroupCommitter.Flusher {
             total += rowBytes[i];
         }
         return new PendingAppend.Encoded(r, types, data, meta, rowBytes, largest, total);
+    }
+
+    private static final byte[] ERASED_PREFIX = StreamLifecycle.ERASED_PREFIX.getBytes(StandardCharsets.UTF_8);
+
+    /** Whether a payload would read back as the erased marker. */
+    private static boolean startsWithErasedMarker(byte[] payload) {
+        if (payload.length < ERASED_PREFIX.length) {
+            return false;
+        }
+        for (int i = 0; i < ERASED_PREFIX.length; i++) {
+            if (payload[i] != ERASED_PREFIX[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String text(String typeName, byte[] bytes) {

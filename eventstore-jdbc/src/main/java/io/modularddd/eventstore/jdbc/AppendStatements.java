@@ -61,7 +61,9 @@ final class AppendStatements {
 
     /**
      * The state query for {@code streams} streams: column 1 is the last position (NULL when the log is
-     * empty), column {@code i + 2} the version of the {@code i}-th stream bound at parameter {@code i + 1}.
+     * empty), column {@code i + 2} the version of the {@code i}-th stream bound at parameter {@code i + 1},
+     * column {@code streams + i + 2} the version through which that stream is deleted (NULL when it never
+     * was), bound again at parameter {@code streams + i + 1}: a primary-key look-up in the streams table.
      */
     String state(int streams) {
         if (streams < 1 || streams > MAX_STREAMS_PER_STATE) {
@@ -73,6 +75,10 @@ final class AppendStatements {
             fields.add(DSL.field(DSL.select(DSL.max(table.position)).from(table.events)));
             for (int i = 0; i < streams; i++) {
                 fields.add(DSL.field(lastVersion(DSL.val((String) null, table.aggregateId))));
+            }
+            for (int i = 0; i < streams; i++) {
+                fields.add(DSL.field(DSL.select(table.deletedThrough).from(table.streams)
+                        .where(table.streamId.eq(DSL.val((String) null, table.streamId)))));
             }
             sql = render.render(DSL.select(fields));
             states.set(streams, sql);

@@ -157,8 +157,9 @@ final class AppendTransaction {
                 streams.addAll(p.streams());
             }
             Map<AggregateId, Long> versions = new HashMap<>();
-            long last = readState(c, new ArrayList<>(streams), versions);
-            List<Row> rows = plan(c, last, versions, group, checkEventIds);
+            Map<AggregateId, Long> deleted = new HashMap<>();
+            long last = readState(c, new ArrayList<>(streams), versions, deleted);
+            List<Row> rows = plan(c, last, versions, deleted, group, checkEventIds);
             if (!rows.isEmpty()) {
                 insert(c, rows);
             }
@@ -207,8 +208,8 @@ final class AppendTransaction {
      *
      * @return the last position, 0 for an empty log
      */
-    private long readState(Connection c, List<AggregateId> streams, Map<AggregateId, Long> versions)
-            throws SQLException {
+    private long readState(Connection c, List<AggregateId> streams, Map<AggregateId, Long> versions,
+                           Map<AggregateId, Long> deleted) throws SQLException {
         long last = 0;
         for (int from = 0; from < streams.size(); from += AppendStatements.MAX_STREAMS_PER_STATE) {
             List<AggregateId> chunk = streams.subList(from,
@@ -216,6 +217,7 @@ final class AppendTransaction {
             try (PreparedStatement ps = c.prepareStatement(appendSql.state(chunk.size()))) {
                 for (int i = 0; i < chunk.size(); i++) {
                     ps.setString(i + 1, chunk.get(i).value());
+                    ps.setString(chunk.size() + i + 1, chunk.get(i).value());
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
@@ -224,6 +226,10 @@ final class AppendTransaction {
                         long v = rs.getLong(i + 2);
                         if (!rs.wasNull()) {
                             versions.put(chunk.get(i), v);
+                        }
+                        long d = rs.getLong(chunk.size() + i + 2);
+                        if (!rs.wasNull() && d > 0) {
+                            deleted.put(chunk.get(i), d);
                         }
                     }
                 }
@@ -237,7 +243,8 @@ final class AppendTransaction {
      * units before it, completes the units that fail their checks or are idempotent repeats, and
      * returns the rows to insert for the others, at positions {@code last+1 ...}.
      */
-    private List<Row> plan(Connection c, long last, Map<AggregateId, Long> versions, List<PendingAppend> group,
+    private List<Row> plan(Connection c, long last, Map<AggregateId, Long> versions, Map<AggregateId, Long> deleted,
+                           List<PendingAppend> group,
                            boolean checkEventIds) {
         DSLContext ctx = DSL.using(c, dialect.sqlDialect(), settings);
         Map<UUID, Idempotency.StoredRef> stored = new HashMap<>();
@@ -251,6 +258,12 @@ final class AppendTransaction {
         AppendPlanner.Known known = new AppendPlanner.Known() {
             @Override
             public long versionOf(AggregateId stream) {
+                long stored = versions.getOrDefault(stream, 0L);
+                return stored <= deleted.getOrDefault(stream, 0L) ? 0 : stored; // a deleted stream reads as absent
+            }
+
+            @Override
+            public long storedVersionOf(AggregateId stream) {
                 return versions.getOrDefault(stream, 0L);
             }
 

@@ -1,6 +1,7 @@
 package io.modularddd.eventstore.jdbc;
 
 import io.modularddd.core.AggregateId;
+import io.modularddd.core.ErasedEvent;
 import io.modularddd.core.EventMetadata;
 import io.modularddd.core.EventStream;
 import io.modularddd.core.MissingEventsException;
@@ -25,6 +26,7 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Record2;
+import org.jooq.Record3;
 import org.jooq.Result;
 import org.jooq.conf.Settings;
 import org.jooq.exception.DataAccessException;
@@ -63,36 +65,67 @@ final class EventReads {
         this.target = target;
     }
 
+    /**
+     * The first version {@code load} returns of a stream: after its last delete and at or after its
+     * truncation point (a primary-key look-up in the streams table; 1 for a stream without a row there).
+     */
+    private Field<Long> firstVisible(String aggregateId) {
+        return DSL.coalesce(DSL.field(DSL.select(DSL.greatest(table.deletedThrough.plus(1), table.truncatedBefore))
+                .from(table.streams).where(table.streamId.eq(aggregateId))), DSL.inline(1L));
+    }
+
     /** {@link JdbcEventStore#load}: keyset pages by version, each checked for holes and an archived start. */
     EventStream load(AggregateId aggregateId, long fromVersion, long toVersion) {
         return new IteratorEventStream(new PagingIterator(pageSize) {
             @Override
             protected List<StoredEvent> fetch(StoredEvent after, int limit) {
                 long from = after == null ? fromVersion : after.version() + 1;
-                if (from > toVersion) {
-                    return List.of();
-                }
-                // versions are dense, so the page is exactly from..from+limit-1: a bounded range lets every
-                // optimizer seek to it (MariaDB otherwise walks the stream from its first version)
-                long to = Math.min(toVersion, from > Long.MAX_VALUE - limit ? Long.MAX_VALUE : from + limit - 1);
-                // the stream's last version, read in the same statement (one index entry, evaluated once): it tells
-                // a short page that ends the stream from one that ends at a hole, in the same snapshot
-                Field<Long> streamLast = DSL.field(appendSql.lastVersion(DSL.val(aggregateId.value(),
-                        table.aggregateId))).as("modularddd_stream_last");
-                Result<Record> rows = query("loading stream '" + aggregateId.value() + "'", () -> reads
-                        .select(withColumn(table.readColumns(), streamLast))
-                        .from(table.events)
-                        .where(table.aggregateId.eq(aggregateId.value()))
-                        .and(table.version.between(from, to))
-                        .orderBy(table.aggregateId, table.version)
-                        .limit(limit)
-                        .fetch());
-                List<StoredEvent> page = query("loading stream '" + aggregateId.value() + "'", () -> decode(rows));
-                checkStreamPage(aggregateId, from, toVersion, page, page.size() == limit,
-                        rows.isEmpty() ? null : rows.get(0).get(streamLast));
-                return page;
+                return fetchFrom(aggregateId, from, toVersion, limit, after == null);
             }
         }, () -> { });
+    }
+
+    /**
+     * One page of a stream from {@code from}: the versions the stream's lifecycle hides (a deleted past
+     * life, a truncated start) are filtered in the same statement; when the page comes back empty because
+     * {@code from} lies below the first visible version, the read continues there (once).
+     */
+    private List<StoredEvent> fetchFrom(AggregateId aggregateId, long from, long toVersion, int limit,
+                                        boolean mayBeHidden) {
+        if (from > toVersion) {
+            return List.of();
+        }
+        // versions are dense, so the page is exactly from..from+limit-1: a bounded range lets every
+        // optimizer seek to it (MariaDB otherwise walks the stream from its first version)
+        long to = Math.min(toVersion, from > Long.MAX_VALUE - limit ? Long.MAX_VALUE : from + limit - 1);
+        // the stream's last version and its first visible one, read in the same statement (index entries,
+        // evaluated once): the first tells a short page that ends the stream from one that ends at a hole
+        Field<Long> streamLast = DSL.field(appendSql.lastVersion(DSL.val(aggregateId.value(),
+                table.aggregateId))).as("modularddd_stream_last");
+        Field<Long> visibleFrom = firstVisible(aggregateId.value()).as("modularddd_first_visible");
+        Result<Record> rows = query("loading stream '" + aggregateId.value() + "'", () -> reads
+                .select(withColumn(withColumn(table.readColumns(), streamLast), visibleFrom))
+                .from(table.events)
+                .where(table.aggregateId.eq(aggregateId.value()))
+                .and(table.version.between(from, to))
+                .and(table.version.ge(firstVisible(aggregateId.value())))
+                .orderBy(table.aggregateId, table.version)
+                .limit(limit)
+                .fetch());
+        List<StoredEvent> page = query("loading stream '" + aggregateId.value() + "'", () -> decode(rows));
+        if (!rows.isEmpty()) {
+            checkStreamPage(aggregateId, Math.max(from, rows.get(0).get(visibleFrom)), toVersion, page,
+                    page.size() == limit, rows.get(0).get(streamLast), null);
+            return page;
+        }
+        Record3<Long, Long, Long> probe = streamProbe(aggregateId, from);
+        long visible = probe.value3();
+        if (mayBeHidden && from < visible && visible <= toVersion) {
+            // the page lay wholly in versions the stream's lifecycle hides: read on from the first visible one
+            return fetchFrom(aggregateId, visible, toVersion, limit, false);
+        }
+        checkStreamPage(aggregateId, from, toVersion, page, false, null, probe);
+        return page;
     }
 
     /**
@@ -102,7 +135,7 @@ final class EventReads {
      * read that is empty, starts late or stops short of {@code streamLast} costs an extra query.
      */
     private void checkStreamPage(AggregateId id, long from, long toVersion, List<StoredEvent> events, boolean full,
-                                 Long streamLast) {
+                                 Long streamLast, Record3<Long, Long, Long> knownProbe) {
         for (int i = 1; i < events.size(); i++) {
             long previous = events.get(i - 1).version();
             if (events.get(i).version() != previous + 1) {
@@ -116,27 +149,36 @@ final class EventReads {
             }
             // a short page although the stream goes on (in the same snapshot): a hole after it
             Long next = streamProbe(id, last + 1).value1();
+            // (last + 1 is above the first visible version: the page holds visible events)
             throw new MissingEventsException(id, last + 1, Math.min(next == null ? streamLast : next - 1, toVersion));
         }
-        Record2<Long, Long> probe = streamProbe(id, from);
+        Record3<Long, Long, Long> probe = knownProbe != null ? knownProbe : streamProbe(id, from);
+        // versions the stream's lifecycle hides (a deleted life, a truncated start) are no hole
+        long visibleFrom = Math.max(from, probe.value3());
         Long next = probe.value1();
-        // nothing at or after from: the stream ends before it. next == from: appended after the page was read
-        // (a newer version becomes visible only after the older ones), so not a hole either
-        if (next != null && next > from) {
+        // nothing at or after it: the stream ends before it. next == visibleFrom: appended after the page was
+        // read (a newer version becomes visible only after the older ones), so not a hole either
+        if (next != null && next > visibleFrom) {
             if (next.equals(probe.value2())) {
-                throw new StreamArchivedException(id, from, next);
+                throw new StreamArchivedException(id, visibleFrom, next);
             }
-            throw new MissingEventsException(id, from, Math.min(next - 1, toVersion));
+            throw new MissingEventsException(id, visibleFrom, Math.min(next - 1, toVersion));
         }
     }
 
-    /** The stream's first version at or after {@code from}, and its first version of all (indexed look-ups). */
-    private Record2<Long, Long> streamProbe(AggregateId id, long from) {
+    /**
+     * Three indexed look-ups in one statement: the stream's first visible version at or after {@code from},
+     * its first stored version of all, and the first version its lifecycle lets {@code load} return.
+     */
+    private Record3<Long, Long, Long> streamProbe(AggregateId id, long from) {
+        Field<Long> visible = firstVisible(id.value());
         return query("looking for the versions of stream '" + id.value() + "'", () -> reads
                 .select(DSL.field(DSL.select(DSL.min(table.version)).from(table.events)
-                                .where(table.aggregateId.eq(id.value())).and(table.version.ge(from))),
+                                .where(table.aggregateId.eq(id.value()))
+                                .and(table.version.ge(DSL.greatest(DSL.val(from), visible)))),
                         DSL.field(DSL.select(DSL.min(table.version)).from(table.events)
-                                .where(table.aggregateId.eq(id.value()))))
+                                .where(table.aggregateId.eq(id.value()))),
+                        visible)
                 .fetchOne());
     }
 
@@ -154,11 +196,18 @@ final class EventReads {
             for (AggregateId id : ids.subList(from, Math.min(ids.size(), from + MAX_IDS_PER_QUERY))) {
                 chunk.add(id.value());
             }
+            // the lifecycle filter is correlated: the streams table's row of each event's own stream
+            Field<String> eventsStream = DSL.field(DSL.name(table.names.events(), "aggregate_id"), String.class);
+            Field<Long> visibleFrom = DSL.coalesce(DSL.field(DSL.select(DSL.greatest(table.deletedThrough.plus(1),
+                            table.truncatedBefore)).from(table.streams)
+                    .where(DSL.field(DSL.name(table.names.streams(), "aggregate_id"), String.class).eq(eventsStream))),
+                    DSL.inline(1L));
             List<StoredEvent> events = query("loading " + ids.size() + " streams", () -> decode(reads
                     .select(table.readColumns())
                     .from(table.events)
                     .where(table.aggregateId.in(chunk))
                     .and(table.version.between(fromVersion, toVersion))
+                    .and(table.version.ge(visibleFrom))
                     .orderBy(table.aggregateId, table.version)
                     .fetch()));
             for (StoredEvent e : events) {
@@ -171,7 +220,7 @@ final class EventReads {
             // the same checks as load: only a stream read empty or starting late costs a query
             // a read not bounded by a page holds every stored version in the range: only an empty result or one
             // that starts late needs a look
-            checkStreamPage(id, fromVersion, toVersion, events, false, null);
+            checkStreamPage(id, fromVersion, toVersion, events, false, null, null);
             result.put(id, EventStream.of(events));
         }
         return result;
@@ -242,9 +291,13 @@ final class EventReads {
 
     /** The stream's last version, 0 when it has none: the same look-up as the append path's state query. */
     long currentVersion(AggregateId aggregateId) {
-        Long v = query("reading the version of stream '" + aggregateId.value() + "'", () -> reads
-                .fetchValue(appendSql.lastVersion(DSL.val(aggregateId.value(), table.aggregateId))));
-        return v == null ? 0 : v;
+        org.jooq.Record2<Long, Long> r = query("reading the version of stream '" + aggregateId.value() + "'",
+                () -> reads.select(DSL.field(appendSql.lastVersion(DSL.val(aggregateId.value(), table.aggregateId))),
+                        DSL.field(DSL.select(table.deletedThrough).from(table.streams)
+                                .where(table.streamId.eq(aggregateId.value())))).fetchOne());
+        long last = r == null || r.value1() == null ? 0 : r.value1();
+        long deleted = r == null || r.value2() == null ? 0 : r.value2();
+        return last <= deleted ? 0 : last; // a deleted stream reads as absent until it starts again
     }
 
     /** {@code SELECT MAX(sequence_number)}: one look at the end of the primary key. */
@@ -274,18 +327,25 @@ final class EventReads {
             AggregateId id = AggregateId.of(r.get(table.aggregateId));
             long position = r.get(table.position);
             long version = r.get(table.version);
+            String data = r.get(table.eventData);
+            if (data.startsWith(StreamLifecycle.ERASED_PREFIX)) {
+                events.add(new StoredEvent(position, r.get(table.eventId), id, r.get(table.aggregateType),
+                        ErasedEvent.TYPE, type, ErasedEvent.INSTANCE, EventMetadata.empty(), version,
+                        r.get(table.occurredAtRead)));
+                continue;
+            }
             Object payload;
             EventMetadata metadata;
             try {
-                payload = serializer.deserialize(type, r.get(table.eventData).getBytes(StandardCharsets.UTF_8));
+                payload = serializer.deserialize(type, data.getBytes(StandardCharsets.UTF_8));
                 metadata = meta == null ? EventMetadata.empty()
                         : serializer.deserializeMetadata(meta.getBytes(StandardCharsets.UTF_8));
             } catch (SerializationException | UnknownEventTypeException e) {
                 // name the event, so that a reader can report it and read on past it (issue 9)
                 throw UnreadableEventException.of(id, version, position, type, e);
             }
-            events.add(new StoredEvent(position, r.get(table.eventId), id, r.get(table.aggregateType), type, payload,
-                    metadata, version, r.get(table.occurredAtRead)));
+            events.add(new StoredEvent(position, r.get(table.eventId), id, r.get(table.aggregateType),
+                    serializer.readTypeName(type), type, payload, metadata, version, r.get(table.occurredAtRead)));
         }
         return events;
     }

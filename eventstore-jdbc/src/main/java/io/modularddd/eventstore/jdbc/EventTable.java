@@ -65,6 +65,12 @@ final class EventTable {
     /** How {@code occurred_at} is read: the column itself, or on MySQL/MariaDB its text (see the class comment). */
     final Field<Instant> occurredAtRead;
     final Field<Integer> headId = DSL.field(DSL.name("id"), SQLDataType.INTEGER.notNull());
+    /** Deleted, truncated and erased streams: one row per such stream. */
+    final Table<Record> streams;
+    final Field<String> streamId = DSL.field(DSL.name("aggregate_id"), SQLDataType.VARCHAR(256).notNull());
+    final Field<Long> deletedThrough = DSL.field(DSL.name("deleted_through"), SQLDataType.BIGINT.notNull());
+    final Field<Long> truncatedBefore = DSL.field(DSL.name("truncated_before"), SQLDataType.BIGINT.notNull());
+    final Field<LocalDateTime> erasedAt = DSL.field(DSL.name("erased_at"), SQLDataType.LOCALDATETIME(6));
     private final boolean uuidAsBytes;
 
     EventTable(JdbcDialect dialect, TableNames names) {
@@ -72,6 +78,7 @@ final class EventTable {
         this.uuidAsBytes = dialect.mysqlFamily();
         this.events = DSL.table(DSL.name(names.events()));
         this.head = DSL.table(DSL.name(names.head()));
+        this.streams = DSL.table(DSL.name(names.streams()));
         this.eventId = DSL.field(DSL.name("event_id"), dialect.mysqlFamily()
                 ? SQLDataType.BINARY(16).asConvertedDataType(UUID_BYTES)
                 : SQLDataType.UUID);

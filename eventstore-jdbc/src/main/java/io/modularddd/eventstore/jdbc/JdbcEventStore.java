@@ -9,8 +9,10 @@ import io.modularddd.core.EventIdConflictException;
 import io.modularddd.core.EventStore;
 import io.modularddd.core.EventStoreException;
 import io.modularddd.core.EventStream;
+import io.modularddd.core.ExpectedVersion;
 import io.modularddd.core.MissingEventsException;
 import io.modularddd.core.StreamArchivedException;
+import io.modularddd.core.StreamState;
 import io.modularddd.core.internal.Checks;
 import io.modularddd.core.internal.StoreChecks;
 import io.modularddd.core.serialization.EventSerializer;
@@ -101,6 +103,7 @@ public final class JdbcEventStore implements EventStore {
     private final AppendFlusher appends;
     private final GroupCommitter committer;
     private final EventReads reads;
+    private final StreamLifecycle lifecycle;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     JdbcEventStore(JdbcEventStoreBuilder b, StorePools pools, JdbcDialect dialect, PacketLimit packetLimit) {
@@ -125,6 +128,7 @@ public final class JdbcEventStore implements EventStore {
                 maxGroupWait.toNanos(), appends);
         this.reads = new EventReads(pools.reads, dialect, settings, table, statements, serializer, pageSize,
                 pools.target);
+        this.lifecycle = new StreamLifecycle(pools, dialect, settings, table, statements, b.meterRegistry);
     }
 
     /**
@@ -328,6 +332,52 @@ public final class JdbcEventStore implements EventStore {
     public long headPosition() {
         ensureOpen();
         return reads.headPosition();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Recorded in the {@code <table>_streams} table under the head-row lock; the events stay.
+     */
+    @Override
+    public long delete(AggregateId aggregateId, ExpectedVersion expected) {
+        Checks.notNull("aggregateId", aggregateId);
+        Checks.notNull("expected", expected);
+        ensureOpen();
+        return lifecycle.delete(aggregateId, expected);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Recorded in the {@code <table>_streams} table; the events stay stored. To remove old events
+     * physically, use the partitioned layout's {@link #dropPartitionsBefore(long)}.
+     */
+    @Override
+    public void truncateBefore(AggregateId aggregateId, long version) {
+        Checks.notNull("aggregateId", aggregateId);
+        ensureOpen();
+        lifecycle.truncateBefore(aggregateId, version);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One {@code UPDATE} of the stream's rows under the head-row lock: {@code event_data} becomes
+     * {@code {"$erased":true}} and {@code metadata} NULL.
+     */
+    @Override
+    public long erase(AggregateId aggregateId) {
+        Checks.notNull("aggregateId", aggregateId);
+        ensureOpen();
+        return lifecycle.erase(aggregateId);
+    }
+
+    @Override
+    public StreamState streamState(AggregateId aggregateId) {
+        Checks.notNull("aggregateId", aggregateId);
+        ensureOpen();
+        return lifecycle.streamState(aggregateId);
     }
 
     @Override

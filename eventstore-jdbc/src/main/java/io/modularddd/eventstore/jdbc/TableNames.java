@@ -46,6 +46,11 @@ record TableNames(String events) {
         return events + "_head";
     }
 
+    /** The table of deleted, truncated and erased streams: the events table's name plus {@code _streams}. */
+    String streams() {
+        return events + "_streams";
+    }
+
     /**
      * A derived constraint or index name.
      *

@@ -40,3 +40,12 @@ CREATE TABLE IF NOT EXISTS "event_store_head" (
 
 MERGE INTO "event_store_head" USING (VALUES (1)) AS "new_head" ("id") ON "event_store_head"."id" = "new_head"."id"
   WHEN NOT MATCHED THEN INSERT ("id") VALUES ("new_head"."id");
+
+-- One row per stream that was deleted, truncated or erased (streams with none of these have no row).
+CREATE TABLE IF NOT EXISTS "event_store_streams" (
+  "aggregate_id" VARCHAR(256) NOT NULL,
+  "deleted_through" BIGINT NOT NULL DEFAULT 0,
+  "truncated_before" BIGINT NOT NULL DEFAULT 1,
+  "erased_at" TIMESTAMP(6) NULL,
+  CONSTRAINT "event_store_streams_pk" PRIMARY KEY ("aggregate_id")
+);

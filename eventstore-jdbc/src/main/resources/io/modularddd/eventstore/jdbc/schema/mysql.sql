@@ -45,3 +45,15 @@ CREATE TABLE IF NOT EXISTS `event_store_head` (
 
 INSERT INTO `event_store_head` (`id`) VALUES (1)
   ON DUPLICATE KEY UPDATE `id` = `id`;
+
+-- One row per stream that was deleted, truncated or erased (streams with none of these have no row).
+-- Reads and appends look a stream up here by its primary key: deleted_through hides the versions of a
+-- deleted stream's past lives, truncated_before the versions load no longer returns, erased_at marks a
+-- stream whose events hold the erased marker instead of their data.
+CREATE TABLE IF NOT EXISTS `event_store_streams` (
+  `aggregate_id` VARCHAR(128) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  `deleted_through` BIGINT NOT NULL DEFAULT 0,
+  `truncated_before` BIGINT NOT NULL DEFAULT 1,
+  `erased_at` DATETIME(6) NULL,
+  PRIMARY KEY (`aggregate_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;

@@ -44,3 +44,15 @@ CREATE TABLE IF NOT EXISTS "event_store_head" (
 
 INSERT INTO "event_store_head" ("id") VALUES (1)
   ON CONFLICT ("id") DO NOTHING;
+
+-- One row per stream that was deleted, truncated or erased (streams with none of these have no row).
+-- Reads and appends look a stream up here by its primary key: deleted_through hides the versions of a
+-- deleted stream's past lives, truncated_before the versions load no longer returns, erased_at marks a
+-- stream whose events hold the erased marker instead of their data.
+CREATE TABLE IF NOT EXISTS "event_store_streams" (
+  "aggregate_id" VARCHAR(128) COLLATE "C" NOT NULL,
+  "deleted_through" BIGINT NOT NULL DEFAULT 0,
+  "truncated_before" BIGINT NOT NULL DEFAULT 1,
+  "erased_at" TIMESTAMP(6) WITHOUT TIME ZONE NULL,
+  CONSTRAINT "event_store_streams_pk" PRIMARY KEY ("aggregate_id")
+);
