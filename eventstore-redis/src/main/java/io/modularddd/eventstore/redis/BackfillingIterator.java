@@ -18,19 +18,21 @@ final class BackfillingIterator implements Iterator<StoredEvent> {
     private final String epoch;
     private final Double maxScore;
     private final long generation;
+    private final long from;
     private final long to;
     private final int limit;
     private List<StoredEvent> buffer = new ArrayList<>();
     private boolean flushed;
 
     BackfillingIterator(Iterator<StoredEvent> source, HotTierReads reads, StreamKey key, String epoch, Double maxScore,
-                        long generation, long to) {
+                        long generation, long from, long to) {
         this.source = source;
         this.reads = reads;
         this.key = key;
         this.epoch = epoch;
         this.maxScore = maxScore;
         this.generation = generation;
+        this.from = from;
         this.to = to;
         this.limit = reads.pageSize();
     }
@@ -67,7 +69,7 @@ final class BackfillingIterator implements Iterator<StoredEvent> {
         long last = events.get(events.size() - 1).version();
         boolean reachedHead = last < to;
         if (reachedHead || maxScore != null && maxScore > last) {
-            reads.backfill(key, epoch, generation, events, reachedHead);
+            reads.backfill(key, epoch, generation, events, reachedHead, from);
         }
     }
 }

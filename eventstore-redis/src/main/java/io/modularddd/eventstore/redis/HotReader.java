@@ -94,7 +94,8 @@ final class HotReader extends PagingIterator {
         List<byte[]> members;
         try {
             if (firstPage) {
-                RedisOps.FirstPage page = reads.firstPage(key, next, to, limit);
+                // one member more: a floor marker may come first (HotTierReads.contiguousRun)
+                RedisOps.FirstPage page = reads.firstPage(key, next, to, limit + 1);
                 members = page.members();
                 maxScore = page.maxScore();
                 epoch = page.epoch();
@@ -105,14 +106,15 @@ final class HotReader extends PagingIterator {
             reads.redisFailed(e, HotTierReads.LOAD, operation);
             return toWarm(next, limit);
         }
-        List<StoredEvent> run;
+        HotTierReads.Run found;
         try {
-            run = reads.contiguousRun(id, key, members, next, to, fallback);
+            found = reads.contiguousRun(id, key, members, next, to, limit, fallback);
         } catch (RuntimeException e) {
             reads.anomaly(key, operation);
             return toWarm(next, limit);
         }
-        if (run.size() == members.size()) {
+        List<StoredEvent> run = found.events();
+        if (found.whole()) {
             if (!run.isEmpty() || !firstPage || maxScore != null && maxScore < next) {
                 // a full page; or Redis ends here: after the last full page, or before `from`
                 reads.hit(operation);
@@ -125,7 +127,7 @@ final class HotReader extends PagingIterator {
             return warmPage(next, limit);
         }
         reads.miss(operation, "gap");
-        List<StoredEvent> rest = warmPage(next + run.size(), limit - run.size());
+        List<StoredEvent> rest = warmPage(found.next(), limit - run.size());
         if (run.isEmpty()) {
             return rest;
         }
@@ -141,15 +143,20 @@ final class HotReader extends PagingIterator {
         return warmPage(next, limit);
     }
 
-    /** Reads {@code [start, start + n - 1] ∩ [.., to]} from the warm tier and backfills it when that is safe. */
+    /**
+     * Reads the first {@code n} events of {@code [start, to]} from the warm tier and backfills them when
+     * that is safe. The first may lie above {@code start} (a truncated stream, or one started again after
+     * a delete); the warm read still returns {@code n} events when the stream has them, so a short page
+     * means the stream ended.
+     */
     private List<StoredEvent> warmPage(long start, int n) {
-        long end = to - start < n - 1L ? to : start + n - 1L;
-        List<StoredEvent> events = reads.warmRead(id, start, end);
-        boolean reachedHead = events.size() < end - start + 1;
+        List<StoredEvent> events = reads.warmRead(id, start, to, n);
         if (backfill && !events.isEmpty()) {
             long last = events.get(events.size() - 1).version();
+            // fewer than n events, and not cut short by `to`: the read reached the stream's head
+            boolean reachedHead = events.size() < n && last < to;
             if (reachedHead || maxScore != null && maxScore > last) {
-                reads.backfill(key, epoch, generation, events, reachedHead);
+                reads.backfill(key, epoch, generation, events, reachedHead, start);
             }
         }
         return events;

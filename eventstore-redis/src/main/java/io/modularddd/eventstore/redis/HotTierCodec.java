@@ -4,11 +4,13 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.modularddd.core.AggregateId;
+import io.modularddd.core.ErasedEvent;
 import io.modularddd.core.EventMetadata;
 import io.modularddd.core.ModularDddException;
 import io.modularddd.core.PayloadDecoder;
@@ -17,6 +19,7 @@ import io.modularddd.core.StoredEvent;
 import io.modularddd.core.UnknownEventTypeException;
 import io.modularddd.core.serialization.EventTypeRegistry;
 import io.modularddd.core.serialization.JacksonEventSerializer;
+import io.modularddd.core.serialization.UpcastChain;
 import io.modularddd.eventstore.redis.MessagePackCursor.KnownString;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -46,6 +49,18 @@ import org.msgpack.jackson.dataformat.MessagePackFactory;
  * uncompressed length followed by an LZ4 block. The uncompressed body is one array in the chosen
  * format:
  * <pre>[1, version, position, idHigh, idLow, aggregateType, eventType, epochSecond, micros, {metadata}, payload]</pre>
+ * An event read under another type name than it is stored under — one the warm tier upcast, or an
+ * erased one — is written with the stored name next to the name of its payload's shape (envelope 2):
+ * <pre>[2, version, position, idHigh, idLow, aggregateType, eventType, storedEventType, epochSecond, micros,
+ *  {metadata}, payload]</pre>
+ * where {@code eventType} names the shape the payload is written in (the upcast type, or
+ * {@link ErasedEvent#TYPE} with an empty object as payload) and {@code storedEventType} is what
+ * {@link StoredEvent#storedEventType()} reads back. Every other event is written in envelope 1, byte for
+ * byte as before envelope 2 existed.
+ *
+ * <p>A member whose header byte is {@code 0x0F} is no event but a <em>floor marker</em>: 8 more bytes
+ * hold, big-endian, the first version of the stream that readers see (after a delete or a truncation),
+ * and its score is that version minus one half, so it sorts right below it ({@link #floorMarker}).
  * The stream id is not stored: it is implied by the key. The payload is written inline by Jackson
  * (an object, not an escaped string); metadata entries are sorted, map-valued payload properties
  * are written in key order, and the LZ4 implementation is the pure-Java one, so the same event
@@ -64,12 +79,19 @@ final class HotTierCodec {
 
     private static final int ENVELOPE_VERSION = 1;
     private static final int ENVELOPE_FIELDS = 11;
+    /** The envelope that also records the stored type name (upcast and erased events). */
+    private static final int STORED_TYPE_ENVELOPE_VERSION = 2;
+    private static final int STORED_TYPE_ENVELOPE_FIELDS = 12;
+    /** The header byte of a floor marker. */
+    private static final int FLOOR_MARKER = 0x0F;
+    private static final int FLOOR_MARKER_BYTES = 9;
     private static final int COMPRESSED = 0x10;
     private static final int LENGTH_BYTES = 4;
     private static final String CORRUPT = "hot-tier member";
     private static final LZ4Factory LZ4 = LZ4Factory.safeInstance();
 
     private final EventTypeRegistry registry;
+    private final JacksonEventSerializer serializer;
     private final HotTierFormat format;
     private final HotTierCompression compression;
     private final Mapper writeMapper;
@@ -88,9 +110,10 @@ final class HotTierCodec {
     private final LZ4Compressor compressor = LZ4.fastCompressor();
     private final LZ4SafeDecompressor decompressor = LZ4.safeDecompressor();
 
-    private HotTierCodec(EventTypeRegistry registry, HotTierFormat format, HotTierCompression compression,
+    private HotTierCodec(JacksonEventSerializer serializer, HotTierFormat format, HotTierCompression compression,
                          ObjectMapper source) {
-        this.registry = registry;
+        this.registry = serializer.registry();
+        this.serializer = serializer;
         this.format = format;
         this.compression = compression;
         MessagePackFactory factory = new MessagePackFactory();
@@ -116,7 +139,7 @@ final class HotTierCodec {
      */
     static HotTierCodec of(JacksonEventSerializer serializer, HotTierFormat format, HotTierCompression compression) {
         Objects.requireNonNull(serializer, "serializer");
-        return new HotTierCodec(serializer.registry(), Objects.requireNonNull(format, "format"),
+        return new HotTierCodec(serializer, Objects.requireNonNull(format, "format"),
                 Objects.requireNonNull(compression, "compression"), serializer.objectMapper());
     }
 
@@ -170,24 +193,44 @@ final class HotTierCodec {
      * @throws SerializationException when the payload cannot be written
      */
     byte[] encode(StoredEvent event) {
-        return encode(event.position(), event.eventId(), event.aggregateType(), event.eventType(), event.payload(),
-                event.metadata(), event.version(), event.occurredAt());
+        // an upcast event is written in its upcast shape (the warm tier's read gives no other), an erased one
+        // as the marker type; both keep the name they are stored under (envelope 2)
+        return encode(event.position(), event.eventId(), event.aggregateType(), event.eventType(),
+                event.isUpcast() ? event.storedEventType() : null, event.payload(), event.metadata(), event.version(),
+                event.occurredAt());
     }
 
     byte[] encode(long position, UUID eventId, String aggregateType, String eventType, Object payload,
                   EventMetadata metadata, long version, Instant occurredAt) {
-        registry.classOf(eventType); // unknown names fail here, not on every later read
+        return encode(position, eventId, aggregateType, eventType, null, payload, metadata, version, occurredAt);
+    }
+
+    /**
+     * Encodes an event; {@code storedEventType} is null for an event read as it is stored (envelope 1),
+     * else the name it is stored under (envelope 2).
+     */
+    private byte[] encode(long position, UUID eventId, String aggregateType, String eventType,
+                          String storedEventType, Object payload, EventMetadata metadata, long version,
+                          Instant occurredAt) {
+        boolean erased = storedEventType != null && ErasedEvent.TYPE.equals(eventType)
+                && payload instanceof ErasedEvent;
+        if (!erased) {
+            registry.classOf(eventType); // unknown names fail here, not on every later read
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         out.write(format.id());
         try (JsonGenerator g = writeMapper.mapper.createGenerator(out)) {
             g.writeStartArray();
-            g.writeNumber(ENVELOPE_VERSION);
+            g.writeNumber(storedEventType == null ? ENVELOPE_VERSION : STORED_TYPE_ENVELOPE_VERSION);
             g.writeNumber(version);
             g.writeNumber(position);
             g.writeNumber(eventId.getMostSignificantBits());
             g.writeNumber(eventId.getLeastSignificantBits());
             g.writeString(aggregateType);
             g.writeString(eventType);
+            if (storedEventType != null) {
+                g.writeString(storedEventType);
+            }
             g.writeNumber(occurredAt.getEpochSecond());
             g.writeNumber(occurredAt.getNano() / 1_000);
             g.writeStartObject();
@@ -195,7 +238,12 @@ final class HotTierCodec {
                 g.writeStringField(e.getKey(), e.getValue());
             }
             g.writeEndObject();
-            writeMapper.writers.get(payload.getClass()).writeValue(g, payload);
+            if (erased) {
+                g.writeStartObject(); // the erased marker has no state
+                g.writeEndObject();
+            } else {
+                writeMapper.writers.get(payload.getClass()).writeValue(g, payload);
+            }
             g.writeEndArray();
         } catch (IOException | RuntimeException e) {
             if (e instanceof ModularDddException m) {
@@ -230,7 +278,8 @@ final class HotTierCodec {
 
     /**
      * Decodes a member: the envelope (version, position, id, types, time, metadata) at once, the payload
-     * on first access. The envelope is validated here, the event type must be registered, and the
+     * on first access. The envelope is validated here, the event type must be readable (registered, or
+     * the start of an upcaster chain, which the payload decoder then applies), and the
      * payload's structure is walked (not data-bound) so that a truncated or malformed member is refused
      * now; only data-binding the payload into its class waits for {@link StoredEvent#payload()}, which
      * throws {@link SerializationException} (naming stream, version and type) if the payload's bytes do
@@ -241,7 +290,7 @@ final class HotTierCodec {
      * @param member      the member bytes; not copied, so do not change them afterwards
      * @return the event, its payload decoded on first access into a fresh object
      * @throws SerializationException when the bytes are not a valid member
-     * @throws io.modularddd.core.UnknownEventTypeException when the member names an unregistered type
+     * @throws io.modularddd.core.UnknownEventTypeException when the member names a type the registry cannot read
      */
     StoredEvent decode(AggregateId aggregateId, byte[] member) {
         return decode(aggregateId, member, null);
@@ -279,12 +328,22 @@ final class HotTierCodec {
             } else {
                 readMessagePack(body, offset, length, envelope);
             }
+            // the payload is in the shape of envelope.eventType; the event is stored under storedEventType
+            String storedEventType = envelope.storedEventType != null ? envelope.storedEventType : envelope.eventType;
+            UUID eventId = new UUID(envelope.idHigh, envelope.idLow);
+            Instant occurredAt = Instant.ofEpochSecond(envelope.seconds, envelope.micros * 1_000);
+            if (envelope.storedEventType != null && ErasedEvent.TYPE.equals(envelope.eventType)) {
+                return new StoredEvent(envelope.position, eventId, aggregateId, envelope.aggregateType,
+                        ErasedEvent.TYPE, storedEventType, ErasedEvent.INSTANCE, envelope.metadata, envelope.version,
+                        occurredAt);
+            }
             ResolvedType type = resolve(envelope.eventType);
+            Mapper mapper = memberFormat == HotTierFormat.JSON ? json : msgpack;
             MemberPayload payload = new MemberPayload(type.type, memberFormat == HotTierFormat.JSON ? type.jsonReader
-                    : type.msgpackReader, memberFormat, body, envelope.payloadOffset, envelope.payloadLength, fallback);
-            return StoredEvent.lazy(envelope.position, new UUID(envelope.idHigh, envelope.idLow), aggregateId,
-                    envelope.aggregateType, envelope.eventType, payload, envelope.metadata, envelope.version,
-                    Instant.ofEpochSecond(envelope.seconds, envelope.micros * 1_000));
+                    : type.msgpackReader, type.chain, mapper.mapper, memberFormat, body, envelope.payloadOffset,
+                    envelope.payloadLength, fallback);
+            return StoredEvent.lazy(envelope.position, eventId, aggregateId, envelope.aggregateType, type.readName,
+                    storedEventType, payload, envelope.metadata, envelope.version, occurredAt);
         } catch (SerializationException | UnknownEventTypeException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -302,12 +361,19 @@ final class HotTierCodec {
      */
     private static final class ResolvedType {
         final String name;
+        /** The name events of {@code name} are read as: the end of its upcaster chain, or {@code name}. */
+        final String readName;
+        /** The upcasters from {@code name} to {@code readName}; null when it is read as it is. */
+        final UpcastChain chain;
         final Class<?> type;
         final ObjectReader msgpackReader;
         final ObjectReader jsonReader;
 
-        ResolvedType(String name, Class<?> type, ObjectReader msgpackReader, ObjectReader jsonReader) {
+        ResolvedType(String name, String readName, UpcastChain chain, Class<?> type, ObjectReader msgpackReader,
+                     ObjectReader jsonReader) {
             this.name = name;
+            this.readName = readName;
+            this.chain = chain;
             this.type = type;
             this.msgpackReader = msgpackReader;
             this.jsonReader = jsonReader;
@@ -322,8 +388,15 @@ final class HotTierCodec {
                 return r;
             }
         }
-        Class<?> type = registry.classOf(name);
-        ResolvedType resolved = new ResolvedType(name, type, msgpack.readers.get(type), json.readers.get(type));
+        if (!registry.isReadable(name)) {
+            throw UnknownEventTypeException.forName(name);
+        }
+        // a name written before an upcaster was added is read through the chain, composed once by the registry
+        UpcastChain chain = registry.upcastOf(name).orElse(null);
+        String readName = serializer.readTypeName(name);
+        Class<?> type = registry.classOf(readName);
+        ResolvedType resolved = new ResolvedType(name, readName, chain, type, msgpack.readers.get(type),
+                json.readers.get(type));
         int n = Math.min(recent.length, RECENT - 1);
         ResolvedType[] types = new ResolvedType[n + 1];
         KnownString[] names = new KnownString[n + 1];
@@ -364,6 +437,8 @@ final class HotTierCodec {
         long idLow;
         String aggregateType;
         String eventType;
+        /** Null in envelope 1, where the event is stored under {@code eventType}. */
+        String storedEventType;
         long seconds;
         long micros;
         EventMetadata metadata;
@@ -373,10 +448,12 @@ final class HotTierCodec {
 
     private void readMessagePack(byte[] body, int offset, int length, Envelope e) {
         MessagePackCursor c = new MessagePackCursor(body, offset, length);
-        if (c.arrayHeader() != ENVELOPE_FIELDS) {
-            throw corrupt("its envelope is not an array of " + ENVELOPE_FIELDS + " elements", null);
+        int fields = c.arrayHeader();
+        if (fields != ENVELOPE_FIELDS && fields != STORED_TYPE_ENVELOPE_FIELDS) {
+            throw corrupt("its envelope is not an array of " + ENVELOPE_FIELDS + " or " + STORED_TYPE_ENVELOPE_FIELDS
+                    + " elements", null);
         }
-        if (c.integer() != ENVELOPE_VERSION) {
+        if (c.integer() != (fields == ENVELOPE_FIELDS ? ENVELOPE_VERSION : STORED_TYPE_ENVELOPE_VERSION)) {
             throw corrupt("its envelope version is unknown", null);
         }
         e.version = c.integer();
@@ -389,6 +466,9 @@ final class HotTierCodec {
             recentAggregateTypes = remember(KnownString.of(e.aggregateType), aggregateTypes);
         }
         e.eventType = c.string(recentTypeNames);
+        if (fields == STORED_TYPE_ENVELOPE_FIELDS) {
+            e.storedEventType = c.string();
+        }
         e.seconds = c.integer();
         e.micros = c.integer();
         int entries = c.mapHeader();
@@ -420,7 +500,8 @@ final class HotTierCodec {
     private void readJson(byte[] body, int offset, int length, Envelope e) throws IOException {
         try (JsonParser p = json.mapper.getFactory().createParser(body, offset, length)) {
             expect(p, JsonToken.START_ARRAY);
-            if (nextLong(p) != ENVELOPE_VERSION) {
+            long envelopeVersion = nextLong(p);
+            if (envelopeVersion != ENVELOPE_VERSION && envelopeVersion != STORED_TYPE_ENVELOPE_VERSION) {
                 throw corrupt("its envelope version is unknown", null);
             }
             e.version = nextLong(p);
@@ -429,6 +510,9 @@ final class HotTierCodec {
             e.idLow = nextLong(p);
             e.aggregateType = nextString(p);
             e.eventType = nextString(p);
+            if (envelopeVersion == STORED_TYPE_ENVELOPE_VERSION) {
+                e.storedEventType = nextString(p);
+            }
             e.seconds = nextLong(p);
             e.micros = nextLong(p);
             expect(p, JsonToken.START_OBJECT);
@@ -480,16 +564,20 @@ final class HotTierCodec {
     private static final class MemberPayload implements PayloadDecoder {
         private final Class<?> type;
         private final ObjectReader reader;
+        private final UpcastChain chain;
+        private final ObjectMapper treeMapper;
         private final HotTierFormat format;
         private final byte[] bytes;
         private final int offset;
         private final int length;
         private final PayloadFallback fallback;
 
-        MemberPayload(Class<?> type, ObjectReader reader, HotTierFormat format, byte[] bytes, int offset,
-                      int length, PayloadFallback fallback) {
+        MemberPayload(Class<?> type, ObjectReader reader, UpcastChain chain, ObjectMapper treeMapper,
+                      HotTierFormat format, byte[] bytes, int offset, int length, PayloadFallback fallback) {
             this.type = type;
             this.reader = reader;
+            this.chain = chain;
+            this.treeMapper = treeMapper;
             this.format = format;
             this.bytes = bytes;
             this.offset = offset;
@@ -501,18 +589,28 @@ final class HotTierCodec {
         public Object decode(StoredEvent event) {
             Exception cause;
             try {
-                Object value = reader.readValue(bytes, offset, length);
+                Object value;
+                if (chain == null) {
+                    value = reader.readValue(bytes, offset, length);
+                } else {
+                    JsonNode tree = treeMapper.readTree(bytes, offset, length);
+                    // a failing step is the application's upcaster, not a damaged copy: its error (naming the
+                    // step) goes to the caller as it is, the key stays, and the warm tier is not asked
+                    value = reader.readValue(chain.apply(tree));
+                }
                 if (value != null) {
                     return value;
                 }
                 cause = null;
+            } catch (SerializationException e) {
+                throw e; // only UpcastChain.apply throws this here
             } catch (IOException | RuntimeException e) {
                 cause = e;
             }
             SerializationException failure = new SerializationException(event.eventType(), "Could not decode "
                     + "the payload of event '" + event.eventType() + "' (version " + event.version() + " of stream '"
                     + event.aggregateId().value() + "') from its Redis hot-tier copy (" + format + ", " + length
-                    + " bytes) as " + type.getName() + ": " + (cause == null ? "it is null" : cause.getMessage())
+                    + " bytes) as " + type.getName() + (chain == null ? "" : " (after the upcasters " + chain + ")") + ": " + (cause == null ? "it is null" : cause.getMessage())
                     + ". The copy in Redis is damaged or was written for another class: drop it with "
                     + "RedisHotTier.invalidate(id) and load the stream again (the warm tier holds the original).",
                     cause);
@@ -521,6 +619,45 @@ final class HotTierCodec {
             }
             return fallback.payloadOf(event, failure);
         }
+    }
+
+    /**
+     * Returns a floor marker: the member that tells readers no version of the stream below
+     * {@code firstVersion} is visible (the stream was truncated, or deleted and started again), so that a
+     * read from a lower version may start at {@code firstVersion} instead of taking the missing versions
+     * for a gap. Its score is {@link #floorScore floorScore(firstVersion)}.
+     *
+     * @param firstVersion the first version readers see, at least 2
+     * @return the member bytes
+     */
+    static byte[] floorMarker(long firstVersion) {
+        byte[] m = new byte[FLOOR_MARKER_BYTES];
+        m[0] = (byte) FLOOR_MARKER;
+        for (int i = 0; i < 8; i++) {
+            m[1 + i] = (byte) (firstVersion >>> (56 - 8 * i));
+        }
+        return m;
+    }
+
+    /** The score of a floor marker: right below {@code firstVersion}, above every version under it. */
+    static double floorScore(long firstVersion) {
+        return firstVersion - 0.5;
+    }
+
+    /**
+     * Reads a floor marker.
+     *
+     * @return the first visible version it records, or 0 when {@code member} is no floor marker
+     */
+    static long floorOf(byte[] member) {
+        if (member == null || member.length != FLOOR_MARKER_BYTES || (member[0] & 0xFF) != FLOOR_MARKER) {
+            return 0;
+        }
+        long v = 0;
+        for (int i = 1; i < FLOOR_MARKER_BYTES; i++) {
+            v = v << 8 | member[i] & 0xFF;
+        }
+        return v;
     }
 
     private byte[] decompress(byte[] member) {

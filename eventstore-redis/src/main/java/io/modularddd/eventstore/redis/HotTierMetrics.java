@@ -26,7 +26,9 @@ import java.util.function.Supplier;
  *       not be encoded for Redis ({@code append}, {@code backfill}); no Redis failure, so no back-off.</li>
  *   <li>{@code modularddd.hot_tier.drops{reason}} — stream keys dropped ({@code conflict},
  *       {@code write_failure}, {@code unencodable}, {@code anomaly}, {@code outcome_unknown},
- *       {@code invalidate}, {@code deferred}, {@code purge}).</li>
+ *       {@code invalidate}, {@code deferred}, {@code purge}, {@code lifecycle} — a {@code delete},
+ *       {@code truncateBefore} or {@code erase} through the {@link TieredEventStore}, dropped right after
+ *       the warm store ran it, whether it succeeded or threw).</li>
  *   <li>{@code modularddd.hot_tier.backfills{outcome}} — backfills ({@code written},
  *       {@code epoch_changed}, {@code would_create_tail}, {@code aborted}, {@code skipped}).</li>
  *   <li>{@code modularddd.hot_tier.payload_fallbacks{outcome}} — lazily decoded payloads whose Redis copy

@@ -88,7 +88,8 @@ final class HotTierReads {
         }
         List<RedisOps.FirstPage> pages;
         try {
-            pages = hotKeys.isEmpty() ? List.of() : ops.readFirstPages(hotKeys, fromVersion, toVersion, pageSize);
+            // one member more than a page: a floor marker may come first (see contiguousRun)
+            pages = hotKeys.isEmpty() ? List.of() : ops.readFirstPages(hotKeys, fromVersion, toVersion, pageSize + 1);
         } catch (RuntimeException e) {
             redisFailed(e, LOAD_BATCH, LOAD_BATCH);
             return warm.loadBatch(ids, fromVersion, toVersion);
@@ -99,22 +100,23 @@ final class HotTierReads {
             AggregateId id = hotIds.get(i);
             StreamKey key = hotKeys.get(i);
             RedisOps.FirstPage page = pages.get(i);
-            List<StoredEvent> run;
+            Run run;
             try {
-                run = contiguousRun(id, key, page.members(), fromVersion, toVersion, payloadFallback(key));
+                run = contiguousRun(id, key, page.members(), fromVersion, toVersion, pageSize, payloadFallback(key));
             } catch (RuntimeException e) {
                 anomaly(key, LOAD_BATCH);
                 missing.add(id);
                 continue;
             }
-            boolean whole = run.size() == page.members().size();
-            if (whole && run.size() == pageSize) {
+            boolean whole = run.whole();
+            List<StoredEvent> events = run.events();
+            if (whole && events.size() == pageSize) {
                 metrics.hit(LOAD_BATCH);
                 served.put(id, new IteratorEventStream(new HotReader(this, id, key, fromVersion, toVersion,
-                        LOAD_BATCH, generation, run, page.maxScore(), page.epoch()), () -> { }));
-            } else if (whole && (!run.isEmpty() || page.maxScore() != null && page.maxScore() < fromVersion)) {
+                        LOAD_BATCH, generation, events, page.maxScore(), page.epoch()), () -> { }));
+            } else if (whole && (!events.isEmpty() || page.maxScore() != null && page.maxScore() < fromVersion)) {
                 metrics.hit(LOAD_BATCH);
-                served.put(id, EventStream.of(run));
+                served.put(id, EventStream.of(events));
             } else {
                 metrics.miss(LOAD_BATCH, !whole || page.maxScore() != null ? "gap" : "absent");
                 missing.add(id);
@@ -128,7 +130,7 @@ final class HotTierReads {
                 RedisOps.FirstPage page = backfillable.get(id);
                 if (page != null) {
                     stream = new IteratorEventStream(new BackfillingIterator(stream.iterator(), this, keys.of(id),
-                            page.epoch(), page.maxScore(), generation, toVersion), stream::close);
+                            page.epoch(), page.maxScore(), generation, fromVersion, toVersion), stream::close);
                 }
                 served.put(id, stream);
             }
@@ -184,16 +186,31 @@ final class HotTierReads {
         metrics.miss(operation, reason);
     }
 
-    /** Reads {@code [from, to]} of a stream from the warm tier. */
-    List<StoredEvent> warmRead(AggregateId id, long from, long to) {
+    /**
+     * Reads the first {@code n} events of {@code [from, to]} of a stream from the warm tier. Not the
+     * versions {@code from .. from + n - 1}: after a delete or a truncation the first visible version may
+     * lie above {@code from}, and a page of fewer than {@code n} events would end the caller's read early.
+     */
+    List<StoredEvent> warmRead(AggregateId id, long from, long to, int n) {
+        List<StoredEvent> events = new ArrayList<>(Math.min(n, 1024));
         try (EventStream s = warm.load(id, from, to)) {
-            return s.toList();
+            java.util.Iterator<StoredEvent> it = s.iterator();
+            while (events.size() < n && it.hasNext()) {
+                events.add(it.next());
+            }
         }
+        return events;
     }
 
-    /** Writes events read from the warm tier back to Redis when that is safe; never throws. */
-    void backfill(StreamKey key, String epoch, long generation, List<StoredEvent> events, boolean reachedHead) {
-        writer.backfill(key, epoch, generation, events, reachedHead);
+    /**
+     * Writes events read from the warm tier back to Redis when that is safe; never throws.
+     *
+     * @param readFrom the version the warm read started at: when the events start above it, no version
+     *                 below their first is visible, and a floor marker records that
+     */
+    void backfill(StreamKey key, String epoch, long generation, List<StoredEvent> events, boolean reachedHead,
+                  long readFrom) {
+        writer.backfill(key, epoch, generation, events, reachedHead, readFrom);
     }
 
     /** What one load of one stream does with a payload whose Redis copy does not decode (ADR 0204). */
@@ -202,19 +219,45 @@ final class HotTierReads {
     }
 
     /**
-     * Decodes members (their envelopes; payloads on first access, through {@code fallback} when their
-     * bytes do not decode) while their versions run on from {@code next} without a hole.
+     * The events of a Redis page that run on without a hole from the version wanted.
      *
-     * @throws RuntimeException when a member's envelope does not decode, a version repeats, or a member's
-     *                          version lies outside the range asked for (an inconsistent key)
+     * @param events the run, at most a page
+     * @param whole  whether every member considered belongs to the run (no hole in this page)
+     * @param next   the version after the run: where a read goes on when the page had a hole
      */
-    List<StoredEvent> contiguousRun(AggregateId id, StreamKey key, List<byte[]> members, long next, long to,
-                                    HotTierCodec.PayloadFallback fallback) {
-        List<StoredEvent> run = new ArrayList<>(members.size());
+    record Run(List<StoredEvent> events, boolean whole, long next) {
+    }
+
+    /**
+     * Decodes members (their envelopes; payloads on first access, through {@code fallback} when their
+     * bytes do not decode) while their versions run on from {@code next} without a hole. A floor marker
+     * ({@link HotTierCodec#floorMarker}) as first member moves the version wanted up to the first
+     * visible one, and does not count against {@code limit}: callers read one member more than a page.
+     * Of the events, at most {@code limit} are considered.
+     *
+     * @throws RuntimeException when a member's envelope does not decode, a version repeats, a member's
+     *                          version lies outside the range asked for, or a floor marker is not first
+     *                          (an inconsistent key)
+     */
+    Run contiguousRun(AggregateId id, StreamKey key, List<byte[]> members, long next, long to, int limit,
+                      HotTierCodec.PayloadFallback fallback) {
+        int first = 0;
         long expected = next;
-        long previous = next - 1;
+        if (!members.isEmpty()) {
+            long floor = HotTierCodec.floorOf(members.get(0));
+            if (floor > 0) {
+                first = 1;
+                expected = Math.max(next, floor);
+            }
+        }
+        List<byte[]> considered = members.subList(first, Math.min(members.size(), first + limit));
+        List<StoredEvent> run = new ArrayList<>(considered.size());
+        long previous = expected - 1;
         boolean gap = false;
-        for (byte[] member : members) {
+        for (byte[] member : considered) {
+            if (HotTierCodec.floorOf(member) > 0) {
+                throw new IllegalStateException("a floor marker above events in " + key);
+            }
             StoredEvent e = codec.decode(id, member, fallback);
             if (e.version() <= previous || e.version() > to) {
                 throw new IllegalStateException("member versions out of order or range in " + key);
@@ -227,6 +270,6 @@ final class HotTierReads {
                 gap = true;
             }
         }
-        return run; // shorter than members when there is a hole: the caller sees it
+        return new Run(run, !gap, expected);
     }
 }

@@ -92,8 +92,15 @@ final class HotTierWriter {
         }
     }
 
-    /** Writes events read from the warm tier, guarded as {@link RedisOps#backfill} explains; never throws. */
-    void backfill(StreamKey key, String epoch, long generation, List<StoredEvent> events, boolean reachedHead) {
+    /**
+     * Writes events read from the warm tier, guarded as {@link RedisOps#backfill} explains; never throws.
+     * When the events start above {@code readFrom} (the version the warm read started at), the versions
+     * below the first are not visible (truncated, or deleted before the stream started again): a floor
+     * marker written with them lets later reads from below start there, served from Redis. The epoch guard
+     * keeps it true: every delete and truncation drops the key (and the marker) after it committed.
+     */
+    void backfill(StreamKey key, String epoch, long generation, List<StoredEvent> events, boolean reachedHead,
+                  long readFrom) {
         if (events.isEmpty()) {
             return;
         }
@@ -105,6 +112,10 @@ final class HotTierWriter {
         Map<byte[], Double> members = encode(events);
         if (members == null) {
             return; // nothing was written, so Redis holds nothing that needs dropping
+        }
+        long firstVersion = events.get(0).version();
+        if (firstVersion > readFrom && firstVersion < TieredLimits.MAX_FLOOR_VERSION) {
+            members.put(HotTierCodec.floorMarker(firstVersion), HotTierCodec.floorScore(firstVersion));
         }
         try {
             RedisOps.BackfillOutcome outcome = ops.backfill(key, epoch, events.get(events.size() - 1).version(),

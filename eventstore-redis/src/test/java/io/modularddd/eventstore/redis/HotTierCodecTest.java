@@ -516,4 +516,40 @@ class HotTierCodecTest {
 
     record Named(String firstName, int itemCount) {
     }
+
+    // ------------------------------------------------------------------ issue 11
+
+    @ParameterizedTest
+    @MethodSource("codecs")
+    void erased_and_upcast_events_keep_their_stored_type_name(HotTierFormat format, HotTierCompression compression) {
+        HotTierCodec codec = codec(format, compression);
+        Instant at = Instant.parse("2024-02-29T23:59:59.123456Z");
+        StoredEvent erased = new StoredEvent(9, UUID.randomUUID(), STREAM, "Order",
+                io.modularddd.core.ErasedEvent.TYPE, "contract.happened.v0", io.modularddd.core.ErasedEvent.INSTANCE,
+                EventMetadata.empty(), 3, at);
+        StoredEvent upcast = new StoredEvent(10, UUID.randomUUID(), STREAM, "Order", "contract.happened.v1",
+                "contract.happened.v0", new Happened("now", 4), EventMetadata.empty().with("k", "v"), 4, at);
+        assertThat(codec.decode(STREAM, codec.encode(erased))).isEqualTo(erased);
+        StoredEvent read = codec.decode(STREAM, codec.encode(upcast));
+        assertThat(read).isEqualTo(upcast);
+        assertThat(read.storedEventType()).isEqualTo("contract.happened.v0");
+        // an event read as it is stored keeps envelope 1: the same bytes as before envelope 2 existed
+        StoredEvent plain = stored(new Happened("x", 1), EventMetadata.empty(), 1, at);
+        assertThat(codec.decode(STREAM, codec.encode(plain)).isUpcast()).isFalse();
+    }
+
+    @Test
+    void a_floor_marker_round_trips_and_is_never_decoded_as_an_event() {
+        for (long v : new long[] {2, 255, 256, Integer.MAX_VALUE + 7L, TieredLimits.MAX_FLOOR_VERSION - 1}) {
+            byte[] marker = HotTierCodec.floorMarker(v);
+            assertThat(HotTierCodec.floorOf(marker)).isEqualTo(v);
+            // exact: strictly between the version below and the first visible one
+            assertThat(HotTierCodec.floorScore(v)).isLessThan(v).isGreaterThan(v - 1);
+            assertThatThrownBy(() -> codec(HotTierFormat.MESSAGE_PACK, HotTierCompression.none())
+                    .decode(STREAM, marker)).isInstanceOf(SerializationException.class);
+        }
+        byte[] member = codec(HotTierFormat.MESSAGE_PACK, HotTierCompression.none())
+                .encode(stored(new Happened("x", 1), EventMetadata.empty(), 1, Instant.EPOCH));
+        assertThat(HotTierCodec.floorOf(member)).isZero();
+    }
 }

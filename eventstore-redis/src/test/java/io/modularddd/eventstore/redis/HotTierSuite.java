@@ -1194,4 +1194,262 @@ abstract class HotTierSuite {
             assertLoadEqualsWarm(id);
         }
     }
+
+    // ------------------------------------------------------------------ issue 11: upcasting and lifecycle
+
+    /** The shape an "account opened" event was first stored in. */
+    record OpenedV1(String name) {
+    }
+
+    /** Its shape today: the name split in two, and a tier that did not exist (default "basic"). */
+    record OpenedV3(String first, String last, String tier) {
+    }
+
+    static final String V1 = "acct.opened.v1";
+    static final String V2 = "acct.opened.v2";
+    static final String V3 = "acct.opened.v3";
+
+    static EventSerializer v1Serializer() {
+        return JacksonEventSerializer.json(EventTypeRegistry.builder().register(V1, OpenedV1.class).build());
+    }
+
+    /** Knows only the v3 class; v1 and v2 are read through the chain v1 -> v2 -> v3. */
+    static EventSerializer v3Serializer() {
+        return JacksonEventSerializer.json(EventTypeRegistry.builder()
+                .register(V3, OpenedV3.class)
+                .upcast(V1, V2, json -> {
+                    String name = json.get("name").asText();
+                    if (name.equals("refused")) {
+                        throw new IllegalStateException("no last name in '" + name + "'");
+                    }
+                    var out = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+                    out.put("first", name.substring(0, name.indexOf(' ')));
+                    out.put("last", name.substring(name.indexOf(' ') + 1));
+                    return out;
+                })
+                .upcast(V2, V3, json -> ((com.fasterxml.jackson.databind.node.ObjectNode) json.deepCopy())
+                        .put("tier", "basic"))
+                .build());
+    }
+
+    /**
+     * Writes v1 events through a tier that knows only the v1 class (so Redis holds v1 members), then
+     * opens this test's store on the same events with a tier that knows only v3 and the chain.
+     */
+    AggregateId writeV1ThenReopenWithV3(String name, String... names) {
+        EventSerializer v1Serializer = v1Serializer();
+        InMemoryEventStore events = InMemoryEventStore.create(v1Serializer);
+        RedisHotTierBuilder v1 = target().tier(prefix()).serializer(v1Serializer);
+        configure(v1);
+        RedisHotTier v1Tier = v1.build();
+        AggregateId id = id(name);
+        TieredEventStore old = TieredEventStore.of(events, v1Tier);
+        old.append(AppendRequest.of(id, "Account", ExpectedVersion.noStream(),
+                java.util.Arrays.stream(names).map(n -> NewEvent.of(new OpenedV1(n))).toArray(NewEvent[]::new)));
+        v1Tier.close();
+        closeStore();
+        meters = new SimpleMeterRegistry();
+        EventSerializer v3 = v3Serializer();
+        warm = new CountingEventStore(events.withSerializer(v3));
+        RedisHotTierBuilder b = target().tier(prefix()).serializer(v3).meterRegistry(meters);
+        configure(b);
+        hot = b.build();
+        store = TieredEventStore.of(warm, hot);
+        assertThat(members(id)).as("v1 members in Redis").hasSize(names.length);
+        return id;
+    }
+
+    /** Members written before an upcaster was added, and events backfilled after (issue 11). */
+    @Nested
+    class Upcasting {
+
+        @Test
+        void members_written_before_an_upcaster_was_added_are_served_from_redis_in_the_new_shape() {
+            // given: two v1 members in Redis, and a tier that knows only v3 and the chain v1 -> v2 -> v3
+            AggregateId id = writeV1ThenReopenWithV3("upcast-hot", "Ada Lovelace", "Alan Turing");
+            // when
+            List<StoredEvent> loaded = load(id);
+            // then: Redis served them, as v3, with the stored name kept for auditing
+            assertThat(warm.loads.get()).isZero();
+            assertThat(count("hits", "operation", "load")).isEqualTo(1);
+            assertThat(count("drops")).isZero();
+            assertThat(loaded).extracting(StoredEvent::payload).containsExactly(
+                    new OpenedV3("Ada", "Lovelace", "basic"), new OpenedV3("Alan", "Turing", "basic"));
+            assertThat(loaded).extracting(StoredEvent::eventType).containsOnly(V3);
+            assertThat(loaded).extracting(StoredEvent::storedEventType).containsOnly(V1);
+            assertThat(loaded).isEqualTo(warmLoad(id));
+            // and a batch load too
+            assertThat(store.loadBatch(List.of(id), 1, Long.MAX_VALUE).get(id).toList()).isEqualTo(warmLoad(id));
+            assertThat(warm.loadBatches.get()).isZero();
+        }
+
+        @Test
+        void an_upcast_event_backfilled_from_the_warm_tier_keeps_its_stored_type_name() {
+            // given: the v1 events are not in Redis
+            AggregateId id = writeV1ThenReopenWithV3("upcast-backfill", "Grace Hopper", "Edsger Dijkstra");
+            hot.invalidate(id);
+            // when: loaded (warm, backfilled) and loaded again
+            assertLoadEqualsWarm(id);
+            int warmLoads = warm.loads.get();
+            List<StoredEvent> again = load(id);
+            // then: the second load came from Redis, as the warm tier reads them
+            assertThat(warm.loads.get()).isEqualTo(warmLoads);
+            assertThat(count("backfills", "outcome", "written")).isEqualTo(1);
+            assertThat(count("encode_failures")).isZero();
+            assertThat(again).isEqualTo(warmLoad(id));
+            assertThat(again).extracting(StoredEvent::storedEventType).containsOnly(V1);
+            assertThat(again).extracting(StoredEvent::eventType).containsOnly(V3);
+            assertThat(again.get(0).payload()).isEqualTo(new OpenedV3("Grace", "Hopper", "basic"));
+        }
+
+        @Test
+        void an_upcaster_that_throws_fails_naming_stream_version_position_and_step_and_keeps_the_key() {
+            // given: the second member is one the first step refuses
+            AggregateId id = writeV1ThenReopenWithV3("upcast-fails", "Ada Lovelace", "refused");
+            List<StoredEvent> loaded = load(id);
+            assertThat(loaded.get(0).payload()).isEqualTo(new OpenedV3("Ada", "Lovelace", "basic"));
+            long position = loaded.get(1).position();
+            // when / then
+            assertThatThrownBy(loaded.get(1)::payload).isInstanceOfSatisfying(
+                    io.modularddd.core.UnreadableEventException.class, e -> {
+                        assertThat(e.aggregateId()).isEqualTo(id);
+                        assertThat(e.version()).isEqualTo(2);
+                        assertThat(e.position()).isEqualTo(position);
+                        assertThat(e).hasMessageContaining("'" + V1 + "' -> '" + V2 + "'")
+                                .hasMessageContaining("no last name in 'refused'");
+                    });
+            // an upcaster bug is no damaged member: the key stays, nothing was read from the warm tier
+            assertThat(warm.loads.get()).isZero();
+            assertThat(count("drops")).isZero();
+            assertThat(redis().exists(key(id))).isTrue();
+        }
+    }
+
+    /** Streams after delete, truncateBefore and erase through the tiered store (issue 11). */
+    @Nested
+    class Lifecycle {
+
+        @Test
+        void a_truncated_stream_longer_than_a_page_loads_whole_and_is_then_served_from_redis() {
+            // given: 20 events, pages of 5, truncated before 8, so a load from 1 finds nothing in 1..7
+            reopen(b -> b.readPageSize(5));
+            AggregateId id = id("truncated");
+            append(id, ExpectedVersion.noStream(), events(1, 20));
+            store.truncateBefore(id, 8);
+            assertThat(redis().exists(key(id))).isFalse();
+            assertThat(count("drops", "reason", "lifecycle")).isEqualTo(1);
+            // when / then: the whole visible stream, from the warm tier and backfilled
+            assertThat(versions(load(id))).isEqualTo(range(8, 20));
+            assertLoadEqualsWarm(id);
+            // and the next loads are served from Redis alone
+            int warmLoads = warm.loads.get();
+            assertThat(versions(load(id))).isEqualTo(range(8, 20));
+            try (EventStream s = store.load(id, 3, 9)) {
+                assertThat(versions(s.toList())).containsExactly(8L, 9L);
+            }
+            try (EventStream s = store.load(id, 10)) {
+                assertThat(versions(s.toList())).isEqualTo(range(10, 20));
+            }
+            assertThat(warm.loads.get()).isEqualTo(warmLoads);
+            assertThat(store.loadBatch(List.of(id), 1, Long.MAX_VALUE).get(id).toList()).isEqualTo(warmLoad(id));
+            assertThat(warm.loadBatches.get()).isZero();
+        }
+
+        @Test
+        void a_bounded_load_of_a_truncated_stream_never_backfills_a_prefix_that_could_pass_for_the_whole_stream() {
+            // given: 30 events truncated before 8, none in Redis
+            reopen(b -> b.readPageSize(5));
+            AggregateId id = id("truncated-bounded");
+            append(id, ExpectedVersion.noStream(), events(1, 30));
+            store.truncateBefore(id, 8);
+            // when: a load of 1..9 reads 8..9 from the warm tier
+            try (EventStream s = store.load(id, 1, 9)) {
+                assertThat(versions(s.toList())).containsExactly(8L, 9L);
+            }
+            // then: Redis does not end at 9, and a full load is the whole stream
+            assertThat(versions(load(id))).isEqualTo(range(8, 30));
+            assertThat(versions(load(id))).isEqualTo(range(8, 30));
+        }
+
+        @Test
+        void a_stream_started_again_after_a_delete_is_served_from_redis() {
+            // given: a stream deleted at 3 and started again at 4 with 12 events, pages of 5
+            reopen(b -> b.readPageSize(5));
+            AggregateId id = id("restarted");
+            append(id, ExpectedVersion.noStream(), events(1, 3));
+            store.delete(id, ExpectedVersion.exactly(3));
+            assertThat(load(id)).isEmpty();
+            append(id, ExpectedVersion.noStream(), events(4, 15));
+            // when / then
+            assertThat(versions(load(id))).isEqualTo(range(4, 15));
+            int warmLoads = warm.loads.get();
+            assertThat(versions(load(id))).isEqualTo(range(4, 15));
+            assertLoadEqualsWarm(id);
+            assertThat(warm.loads.get()).as("served from Redis after the first load").isEqualTo(warmLoads);
+            assertThat(count("backfills", "outcome", "written")).isEqualTo(1);
+        }
+
+        @Test
+        void an_erased_stream_is_cached_as_erased_events_without_encoding_failures() {
+            // given: a stream in Redis
+            AggregateId id = id("erased");
+            store.append(AppendRequest.of(id, "Thing", ExpectedVersion.noStream(),
+                    NewEvent.of(new Happened("personal", 1)).withMetadata(EventMetadata.of(Map.of("user", "ada"))),
+                    NewEvent.of(new Happened("personal", 2))));
+            // when
+            assertThat(store.erase(id)).isEqualTo(2);
+            // then: the key went in the same call
+            assertThat(redis().exists(key(id))).isFalse();
+            assertThat(count("drops", "reason", "lifecycle")).isEqualTo(1);
+            assertLoadEqualsWarm(id);
+            int warmLoads = warm.loads.get();
+            List<StoredEvent> erased = load(id);
+            assertThat(warm.loads.get()).as("served from Redis").isEqualTo(warmLoads);
+            assertThat(erased).isEqualTo(warmLoad(id));
+            assertThat(erased).extracting(StoredEvent::payload).containsOnly(io.modularddd.core.ErasedEvent.INSTANCE);
+            assertThat(erased).extracting(StoredEvent::eventType).containsOnly(io.modularddd.core.ErasedEvent.TYPE);
+            assertThat(erased).extracting(StoredEvent::storedEventType).containsOnly("contract.happened.v1");
+            assertThat(erased).allMatch(e -> e.metadata().isEmpty());
+            assertThat(count("encode_failures")).isZero();
+            assertThat(count("fallbacks")).isZero();
+            assertThat(hot.failures().state().backoffOver()).isTrue();
+            assertNoMemberContains(id, "personal");
+            assertNoMemberContains(id, "ada");
+            // and later events are cached next to them
+            append(id, ExpectedVersion.exactly(2), event(3));
+            assertLoadEqualsWarm(id);
+            assertThat(warm.loads.get()).isEqualTo(warmLoads);
+        }
+
+        @Test
+        void a_backfill_that_read_the_stream_before_an_erase_cannot_bring_the_data_back() {
+            // given: personal data not in Redis
+            AggregateId id = id("erase-race");
+            append(id, ExpectedVersion.noStream(), NewEvent.of(new Happened("personal", 1)),
+                    NewEvent.of(new Happened("personal", 2)));
+            hot.invalidate(id);
+            // while a reader has read the stream from the warm tier (its epoch read before), the stream is erased
+            warm.afterLoad = () -> assertThat(store.erase(id)).isEqualTo(2);
+            // when: the reader finishes with what it read and tries to backfill it
+            List<StoredEvent> before = load(id);
+            assertThat(before).extracting(StoredEvent::payload).containsOnly(new Happened("personal", 1),
+                    new Happened("personal", 2));
+            // then: the backfill was refused, Redis holds none of the data
+            assertThat(count("backfills", "outcome", "epoch_changed")).isEqualTo(1);
+            assertThat(count("backfills", "outcome", "written")).isZero();
+            assertThat(redis().exists(key(id))).isFalse();
+            // and the next loads return erased events only (the second from Redis)
+            assertThat(load(id)).extracting(StoredEvent::payload).containsOnly(io.modularddd.core.ErasedEvent.INSTANCE);
+            assertThat(load(id)).isEqualTo(warmLoad(id)).extracting(StoredEvent::payload)
+                    .containsOnly(io.modularddd.core.ErasedEvent.INSTANCE);
+            assertNoMemberContains(id, "personal");
+        }
+    }
+
+    /** Fails when a member of the stream's set holds {@code text} (in any format, uncompressed). */
+    void assertNoMemberContains(AggregateId id, String text) {
+        for (Tuple t : members(id)) {
+            assertThat(new String(t.getBinaryElement(), StandardCharsets.ISO_8859_1)).doesNotContain(text);
+        }
+    }
 }
