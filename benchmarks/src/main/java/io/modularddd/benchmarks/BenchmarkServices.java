@@ -84,6 +84,7 @@ public final class BenchmarkServices {
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS `" + table + "`");
             s.execute("DROP TABLE IF EXISTS `" + table + "_head`");
+            s.execute("DROP TABLE IF EXISTS `" + table + "_streams`");
         } catch (SQLException e) {
             throw new IllegalStateException("dropping benchmark tables " + table + " failed: " + e.getMessage(), e);
         }

@@ -68,6 +68,7 @@ final class Services {
              Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS `" + table + "`");
             s.execute("DROP TABLE IF EXISTS `" + table + "_head`");
+            s.execute("DROP TABLE IF EXISTS `" + table + "_streams`");
         } catch (SQLException e) {
             throw new IllegalStateException("dropping test tables " + table + " failed", e);
         }

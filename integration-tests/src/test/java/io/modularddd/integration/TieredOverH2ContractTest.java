@@ -3,6 +3,7 @@ package io.modularddd.integration;
 import io.modularddd.core.serialization.EventSerializer;
 import io.modularddd.eventstore.jdbc.JdbcEventStore;
 import io.modularddd.testkit.ServiceFixtures;
+import io.modularddd.testkit.ServiceFixtures.JdbcService;
 import org.junit.jupiter.api.AfterAll;
 
 /**
@@ -15,9 +16,20 @@ class TieredOverH2ContractTest extends TieredOverJdbcContract {
     private static final String PREFIX = Services.randomPrefix("h2");
     private static final HotTierUse USE = new HotTierUse();
 
+    private JdbcService h2;
+    private String table;
+
     @Override
     protected JdbcEventStore createWarm(EventSerializer serializer) {
-        return Services.h2Store(serializer);
+        h2 = new JdbcService(Services.h2MemUrl(), "sa", "", "embedded");
+        table = Services.uniqueTable();
+        return Services.jdbcStore(h2, table, serializer);
+    }
+
+    @Override
+    protected JdbcEventStore sameWarm(EventSerializer serializer) {
+        return JdbcEventStore.builder().jdbcUrl(h2.jdbcUrl()).username("sa").password("").serializer(serializer)
+                .tableName(table).build();
     }
 
     @Override

@@ -32,6 +32,14 @@ abstract class TieredOverJdbcContract extends EventStoreContract {
      */
     protected abstract JdbcEventStore createWarm(EventSerializer serializer);
 
+    /**
+     * A second warm store on the same table as the last {@link #createWarm}, with another serializer.
+     *
+     * @param serializer the other serializer
+     * @return the store
+     */
+    protected abstract JdbcEventStore sameWarm(EventSerializer serializer);
+
     /** The Redis key prefix of the test class. */
     protected abstract String prefix();
 
@@ -48,6 +56,22 @@ abstract class TieredOverJdbcContract extends EventStoreContract {
             RedisHotTier hot = Services.hotTier(redis, prefix()).serializer(serializer)
                     .meterRegistry(meters).build();
             return TieredEventStore.of(warm, hot);
+        } catch (RuntimeException e) {
+            warm.close();
+            throw e;
+        }
+    }
+
+    /** The same warm events and the same Redis keys, read with {@code serializer}. */
+    @Override
+    protected EventStore sameEvents(EventStore store, EventSerializer serializer) {
+        JdbcEventStore warm = sameWarm(serializer);
+        if (!(serializer instanceof io.modularddd.core.serialization.JacksonEventSerializer)) {
+            return warm; // an untyped reader reads the warm tier: the hot tier encodes with Jackson types only
+        }
+        try {
+            return TieredEventStore.of(warm, Services.hotTier(ServiceFixtures.redis(), prefix()).serializer(serializer)
+                    .build());
         } catch (RuntimeException e) {
             warm.close();
             throw e;

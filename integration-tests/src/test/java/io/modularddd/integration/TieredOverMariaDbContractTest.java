@@ -28,6 +28,12 @@ class TieredOverMariaDbContractTest extends TieredOverJdbcContract {
     }
 
     @Override
+    protected JdbcEventStore sameWarm(EventSerializer serializer) {
+        return JdbcEventStore.builder().jdbcUrl(db.jdbcUrl()).username(db.username()).password(db.password())
+                .serializer(serializer).tableName(table).readPoolSize(2).build();
+    }
+
+    @Override
     protected String prefix() {
         return PREFIX;
     }

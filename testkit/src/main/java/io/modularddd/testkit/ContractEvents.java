@@ -16,13 +16,64 @@ import io.modularddd.core.serialization.JacksonEventSerializer;
  */
 public final class ContractEvents {
 
+    /** The old type of {@link NoteV1}: the contract's writers store it, evolved readers upcast it. */
+    public static final String NOTE_V1 = "contract.note.v1";
+    /** The current type of the note, {@link NoteV3}. */
+    public static final String NOTE_V3 = "contract.note.v3";
+
     /** The registry of the contract's event types. */
     public static final EventTypeRegistry REGISTRY = EventTypeRegistry.builder()
             .register("contract.happened.v1", Happened.class)
             .register("contract.blob.v1", Blob.class)
             .register("contract.unwritable.v1", Unwritable.class)
             .register("contract.unreadable.v1", Unreadable.class)
+            .register(NOTE_V1, NoteV1.class)
             .build();
+
+    /**
+     * The contract's registry as a later version of the application has it: {@link NoteV1} is gone,
+     * its stored events are upcast {@code v1 -> v2 -> v3} (the name split in two, then a currency
+     * added), read as {@link NoteV3}.
+     */
+    public static final EventTypeRegistry EVOLVED = evolved(false);
+
+    private static EventTypeRegistry evolved(boolean failing) {
+        return EventTypeRegistry.builder()
+                .register("contract.happened.v1", Happened.class)
+                .register(NOTE_V3, NoteV3.class)
+                .upcast(NOTE_V1, "contract.note.v2", json -> {
+                    com.fasterxml.jackson.databind.node.ObjectNode o = (com.fasterxml.jackson.databind.node.ObjectNode) json;
+                    String[] parts = o.remove("name").asText().split(" ", 2);
+                    o.put("first", parts[0]);
+                    o.put("last", parts.length > 1 ? parts[1] : "");
+                    return o;
+                })
+                .upcast("contract.note.v2", NOTE_V3, json -> {
+                    if (failing) {
+                        throw new IllegalStateException("this step always fails");
+                    }
+                    return ((com.fasterxml.jackson.databind.node.ObjectNode) json).put("currency", "EUR");
+                })
+                .build();
+    }
+
+    /**
+     * Returns a serializer of {@link #EVOLVED}.
+     *
+     * @return the serializer
+     */
+    public static EventSerializer evolvedSerializer() {
+        return JacksonEventSerializer.json(EVOLVED);
+    }
+
+    /**
+     * Returns a serializer like {@link #evolvedSerializer()} whose step {@code v2 -> v3} always throws.
+     *
+     * @return the serializer
+     */
+    public static EventSerializer failingEvolvedSerializer() {
+        return JacksonEventSerializer.json(evolved(true));
+    }
 
     private ContractEvents() {
     }
@@ -120,5 +171,23 @@ public final class ContractEvents {
         public String getText() {
             return text;
         }
+    }
+
+    /**
+     * A note in its first shape: one name field.
+     *
+     * @param name a full name
+     */
+    public record NoteV1(String name) {
+    }
+
+    /**
+     * The note in its current shape.
+     *
+     * @param first    the first name
+     * @param last     the rest of the name
+     * @param currency added in v3, {@code EUR} for old notes
+     */
+    public record NoteV3(String first, String last, String currency) {
     }
 }

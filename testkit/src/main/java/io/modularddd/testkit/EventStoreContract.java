@@ -98,6 +98,31 @@ public abstract class EventStoreContract {
     protected abstract EventStore createStore(EventSerializer serializer);
 
     /**
+     * Returns a store over the same events as {@code store} that reads (and writes) them with
+     * {@code serializer}: for the schema-evolution cases, where events written by one version of an
+     * application are read by a later one. The in-memory store answers with
+     * {@code withSerializer(serializer)}; a JDBC store with a second store on the same table; a tiered
+     * store with both. The suite closes what this returns. Every store's test must override it.
+     *
+     * @param store      the store under test
+     * @param serializer the other serializer
+     * @return a store over the same events
+     */
+    protected EventStore sameEvents(EventStore store, EventSerializer serializer) {
+        throw new AssertionError(getClass().getName() + " must override sameEvents(store, serializer) so that the "
+                + "schema-evolution cases can read the store's events with another serializer");
+    }
+
+    /** Stores opened by {@link #sameEvents}, closed after each test. */
+    private final List<EventStore> views = new ArrayList<>();
+
+    private EventStore view(EventSerializer serializer) {
+        EventStore view = sameEvents(store, serializer);
+        views.add(view);
+        return view;
+    }
+
+    /**
      * How many rounds the racing-writers test runs. Override only to make it longer.
      *
      * @return the number of rounds, 100 by default
@@ -113,6 +138,10 @@ public abstract class EventStoreContract {
 
     @AfterEach
     void closeStore() {
+        for (EventStore view : views) {
+            view.close();
+        }
+        views.clear();
         if (store != null) {
             store.close();
         }
@@ -1081,6 +1110,85 @@ public abstract class EventStoreContract {
             assertThatThrownBy(() -> store.readAll(-5, 10)).isInstanceOf(InvalidInputException.class);
             assertThatThrownBy(() -> store.readAll(1, 0)).isInstanceOf(InvalidInputException.class)
                     .hasMessageContaining("limit");
+        }
+    }
+
+    // ------------------------------------------------------------------ schema evolution
+
+    /** Events stored in an old shape read in the new one through the registry's upcasters, on every read path. */
+    @Nested
+    class Evolution {
+
+        private AggregateId writeOldNotes() {
+            AggregateId id = id("notes");
+            append(id, ExpectedVersion.noStream(), NewEvent.of(new ContractEvents.NoteV1("Ada Lovelace")),
+                    NewEvent.of(new ContractEvents.NoteV1("Grace")), event(3));
+            return id;
+        }
+
+        @Test
+        void events_stored_in_an_old_shape_read_in_the_newest_through_two_upcasters() {
+            // given: notes written by the old version of the application
+            AggregateId id = writeOldNotes();
+
+            // when: the new version reads them
+            EventStore reader = view(ContractEvents.evolvedSerializer());
+            List<StoredEvent> loaded;
+            try (EventStream s = reader.load(id)) {
+                loaded = s.toList();
+            }
+
+            // then: the newest shape, under the newest name; the stored name kept; the event in the current shape
+            // read as it is
+            assertThat(loaded).extracting(StoredEvent::payload).containsExactly(
+                    new ContractEvents.NoteV3("Ada", "Lovelace", "EUR"), new ContractEvents.NoteV3("Grace", "", "EUR"),
+                    new Happened(TEXT, 3));
+            assertThat(loaded).extracting(StoredEvent::eventType)
+                    .containsExactly(ContractEvents.NOTE_V3, ContractEvents.NOTE_V3, "contract.happened.v1");
+            assertThat(loaded).extracting(StoredEvent::storedEventType)
+                    .containsExactly(ContractEvents.NOTE_V1, ContractEvents.NOTE_V1, "contract.happened.v1");
+            try (EventStream s = reader.readAll(1, 10)) {
+                assertThat(s.toList()).extracting(StoredEvent::eventType).startsWith(ContractEvents.NOTE_V3);
+            }
+            assertThat(reader.loadBatch(List.of(id), 1, 2).get(id).toList()).extracting(StoredEvent::payload)
+                    .hasOnlyElementsOfType(ContractEvents.NoteV3.class);
+            // and reading rewrote nothing: the old version still reads its own shape
+            assertThat(load(id).get(0).payload()).isEqualTo(new ContractEvents.NoteV1("Ada Lovelace"));
+        }
+
+        @Test
+        void an_upcaster_that_throws_names_the_stream_version_position_and_step() {
+            AggregateId id = writeOldNotes();
+            EventStore reader = view(ContractEvents.failingEvolvedSerializer());
+
+            assertThatThrownBy(() -> {
+                try (EventStream s = reader.load(id)) {
+                    for (StoredEvent e : s) {
+                        e.payload();
+                    }
+                }
+            }).isInstanceOfSatisfying(UnreadableEventException.class, e -> {
+                assertThat(e.aggregateId()).isEqualTo(id);
+                assertThat(e.version()).isEqualTo(1);
+                assertThat(e.position()).isEqualTo(1);
+            }).hasMessageContaining("'contract.note.v2' -> 'contract.note.v3'").hasMessageContaining("always fails");
+        }
+
+        @Test
+        void an_untyped_reader_gets_every_payload_as_stored_json() {
+            AggregateId id = writeOldNotes();
+            EventStore raw = view(io.modularddd.core.serialization.UntypedJsonSerializer.raw());
+
+            List<StoredEvent> loaded;
+            try (EventStream s = raw.load(id)) {
+                loaded = s.toList();
+            }
+            assertThat(loaded.get(0).payload()).isInstanceOf(com.fasterxml.jackson.databind.JsonNode.class);
+            assertThat(((com.fasterxml.jackson.databind.JsonNode) loaded.get(0).payload()).get("name").asText())
+                    .isEqualTo("Ada Lovelace");
+            assertThat(loaded.get(0).eventType()).isEqualTo(ContractEvents.NOTE_V1);
+            assertThat(((com.fasterxml.jackson.databind.JsonNode) loaded.get(2).payload()).get("n").asLong())
+                    .isEqualTo(3);
         }
     }
 

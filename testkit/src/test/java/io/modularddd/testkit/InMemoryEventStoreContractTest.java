@@ -10,4 +10,9 @@ class InMemoryEventStoreContractTest extends EventStoreContract {
     protected EventStore createStore(EventSerializer serializer) {
         return InMemoryEventStore.create(serializer);
     }
+
+    @Override
+    protected EventStore sameEvents(EventStore store, EventSerializer serializer) {
+        return ((InMemoryEventStore) store).withSerializer(serializer);
+    }
 }

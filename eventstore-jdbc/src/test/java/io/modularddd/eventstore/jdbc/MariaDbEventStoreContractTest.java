@@ -22,6 +22,11 @@ class MariaDbEventStoreContractTest extends EventStoreContract {
         return s;
     }
 
+    @Override
+    protected EventStore sameEvents(EventStore store, EventSerializer serializer) {
+        return TestDatabases.MARIADB.builderWithoutSerializer(service, table).serializer(serializer).build();
+    }
+
     @AfterEach
     void dropTables() {
         if (store != null) {

@@ -22,6 +22,11 @@ class PartitionedMariaDbEventStoreContractTest extends EventStoreContract {
         return s;
     }
 
+    @Override
+    protected EventStore sameEvents(EventStore store, EventSerializer serializer) {
+        return TestDatabases.MARIADB.builderWithoutSerializer(service, table).serializer(serializer).partitioned(true).build();
+    }
+
     @AfterEach
     void dropTables() {
         if (store != null) {

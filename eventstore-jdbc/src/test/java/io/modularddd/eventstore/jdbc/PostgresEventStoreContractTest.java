@@ -37,6 +37,11 @@ class PostgresEventStoreContractTest extends EventStoreContract {
         return s;
     }
 
+    @Override
+    protected EventStore sameEvents(EventStore store, EventSerializer serializer) {
+        return JdbcEventStore.builder().dataSource(pool).serializer(serializer).tableName(table).build();
+    }
+
     @AfterEach
     void dropTables() {
         if (store != null) {

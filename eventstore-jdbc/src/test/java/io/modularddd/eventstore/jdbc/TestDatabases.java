@@ -72,6 +72,7 @@ enum TestDatabases {
         try (Connection c = connect(service); Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS " + q + table + q);
             s.execute("DROP TABLE IF EXISTS " + q + table + "_head" + q);
+            s.execute("DROP TABLE IF EXISTS " + q + table + "_streams" + q);
         } catch (SQLException e) {
             throw new IllegalStateException("dropping test tables " + table + " failed", e);
         }

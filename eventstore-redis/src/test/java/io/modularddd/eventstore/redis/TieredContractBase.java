@@ -28,4 +28,16 @@ abstract class TieredContractBase extends EventStoreContract {
         configure(builder);
         return TieredEventStore.of(InMemoryEventStore.create(serializer), builder.build());
     }
+
+    /** The same warm events through a view, and a second hot tier on the same keys: both with {@code serializer}. */
+    @Override
+    protected EventStore sameEvents(EventStore store, EventSerializer serializer) {
+        InMemoryEventStore warm = ((InMemoryEventStore) ((TieredEventStore) store).warm()).withSerializer(serializer);
+        if (!(serializer instanceof io.modularddd.core.serialization.JacksonEventSerializer)) {
+            return warm; // an untyped reader reads the warm tier: the hot tier encodes with Jackson types only
+        }
+        RedisHotTierBuilder builder = target().tier(prefix()).serializer(serializer);
+        configure(builder);
+        return TieredEventStore.of(warm, builder.build());
+    }
 }
