@@ -14,5 +14,10 @@
  * layout, the failure policy, the reader and writer, the Redis commands — is package-private; the
  * benchmarks that measure internals live in this package name in the benchmarks module (ADR 0205).
  * See {@code docs/redis-hot-tier.md} for the layout and the consistency argument.
+ *
+ * <p>Beside the hot tier: {@link io.modularddd.eventstore.redis.RedisSnapshotStore} (core's
+ * {@code SnapshotStore} in Redis, one key per aggregate, compare-and-set by WATCH/MULTI/EXEC) and
+ * {@link io.modularddd.eventstore.redis.RedisAggregateStats} (core's {@code AggregateStats}, counters
+ * shared by every node), each with its builder; see {@code docs/redis-snapshots.md}.
  */
 package io.modularddd.eventstore.redis;

@@ -96,4 +96,30 @@ class HardenedRedisTest {
             HardenedRedisTest.configure(builder);
         }
     }
+
+    @Nested
+    class Snapshots extends RedisSnapshotStoreSuite {
+        @Override
+        protected RedisTarget target() {
+            return target;
+        }
+
+        @Override
+        protected String prefix() {
+            return PREFIX + ":snap";
+        }
+    }
+
+    @Nested
+    class Stats extends RedisAggregateStatsSuite {
+        @Override
+        protected RedisTarget target() {
+            return target;
+        }
+
+        @Override
+        protected String prefix() {
+            return PREFIX + ":stats";
+        }
+    }
 }

@@ -92,6 +92,34 @@ final class RedisTarget implements AutoCloseable {
         return b;
     }
 
+    /** A snapshot-store builder already pointed at this target, with the given key prefix. */
+    RedisSnapshotStoreBuilder snapshots(String prefix) {
+        RedisSnapshotStoreBuilder b = RedisSnapshotStore.builder().keyPrefix(prefix);
+        if (seeds != null) {
+            b.cluster(seeds);
+        } else {
+            b.uri(uri);
+        }
+        if (password != null) {
+            b.credentials(null, password);
+        }
+        return b;
+    }
+
+    /** An aggregate-statistics builder already pointed at this target, with the given key prefix. */
+    RedisAggregateStatsBuilder stats(String prefix) {
+        RedisAggregateStatsBuilder b = RedisAggregateStats.builder().keyPrefix(prefix);
+        if (seeds != null) {
+            b.cluster(seeds);
+        } else {
+            b.uri(uri);
+        }
+        if (password != null) {
+            b.credentials(null, password);
+        }
+        return b;
+    }
+
     UnifiedJedis inspector() {
         return inspector;
     }

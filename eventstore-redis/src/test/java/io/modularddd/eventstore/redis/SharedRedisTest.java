@@ -52,4 +52,30 @@ class SharedRedisTest {
             return PREFIX + ":tier";
         }
     }
+
+    @Nested
+    class Snapshots extends RedisSnapshotStoreSuite {
+        @Override
+        protected RedisTarget target() {
+            return target;
+        }
+
+        @Override
+        protected String prefix() {
+            return PREFIX + ":snap";
+        }
+    }
+
+    @Nested
+    class Stats extends RedisAggregateStatsSuite {
+        @Override
+        protected RedisTarget target() {
+            return target;
+        }
+
+        @Override
+        protected String prefix() {
+            return PREFIX + ":stats";
+        }
+    }
 }

@@ -1,0 +1,103 @@
+package io.modularddd.eventstore.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import redis.clients.jedis.ClientSetInfoConfig;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
+
+/**
+ * Validated, immutable settings of a dedicated Redis connection pool (a standalone server or a
+ * cluster), as the snapshot store and the aggregate statistics use it; produced by
+ * {@link RedisConnectionOptions#build}. {@link #toString()} and {@link #endpointText()} never show
+ * the password; {@link #describe} masks it in any text bound for a message or a log line.
+ *
+ * @param endpoints      one standalone server, or the seeds of one cluster
+ * @param cluster        whether {@code endpoints} are cluster seeds
+ * @param user           the ACL user, or null
+ * @param password       the password, or null; never shown
+ * @param connectTimeout the connect timeout
+ * @param readTimeout    the read timeout
+ * @param maxConnections the pool size (per node)
+ * @param clientName     the {@code CLIENT SETNAME} of every connection
+ */
+record RedisConnection(List<RedisEndpoint> endpoints, boolean cluster, String user, String password,
+                       Duration connectTimeout, Duration readTimeout, int maxConnections, String clientName) {
+
+    RedisConnection {
+        endpoints = List.copyOf(endpoints);
+    }
+
+    /**
+     * Opens the pool, as the hot tier does (see {@code RedisHotTier}): no {@code CLIENT SETINFO}
+     * (unknown before Redis 7.2), waiting for a pooled connection bounded by connect + read timeout.
+     * A standalone pool connects lazily; a cluster client reads the slot map from a seed at once.
+     */
+    RedisKeyClient open() {
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(Math.toIntExact(connectTimeout.toMillis()))
+                .socketTimeoutMillis(Math.toIntExact(readTimeout.toMillis()))
+                .clientName(clientName)
+                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
+                .ssl(endpoints.get(0).ssl());
+        if (user != null) {
+            config.user(user);
+        }
+        if (password != null) {
+            config.password(password);
+        }
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(maxConnections);
+        pool.setMaxIdle(maxConnections);
+        pool.setBlockWhenExhausted(true);
+        pool.setMaxWait(connectTimeout.plus(readTimeout));
+        if (!cluster) {
+            RedisEndpoint e = endpoints.get(0);
+            config.database(e.database());
+            return RedisKeyClient.standalone(RedisClient.builder().hostAndPort(e.host(), e.port())
+                    .clientConfig(config.build()).poolConfig(pool).build());
+        }
+        Set<HostAndPort> nodes = new LinkedHashSet<>();
+        for (RedisEndpoint e : endpoints) {
+            nodes.add(new HostAndPort(e.host(), e.port()));
+        }
+        return RedisKeyClient.cluster(RedisClusterClient.builder().nodes(nodes).clientConfig(config.build())
+                .poolConfig(pool).maxAttempts(2)
+                .maxTotalRetriesDuration(connectTimeout.plus(readTimeout).multipliedBy(2)).build());
+    }
+
+    /** Where Redis is, for messages and logs: without credentials. */
+    String endpointText() {
+        if (!cluster) {
+            return endpoints.get(0).display();
+        }
+        List<String> shown = new ArrayList<>();
+        for (RedisEndpoint e : endpoints) {
+            shown.add(e.display());
+        }
+        return "cluster" + shown;
+    }
+
+    /** A failure's class and message, with the configured password (if any) masked out. */
+    String describe(Throwable e) {
+        String message = e.getClass().getSimpleName() + ": " + e.getMessage();
+        if (password != null && !password.isEmpty()) {
+            message = message.replace(password, "***");
+        }
+        return message;
+    }
+
+    /** The settings without credentials (a record's default would print the password). */
+    @Override
+    public String toString() {
+        return endpointText() + (user != null ? ", user=" + user : "") + (password != null ? ", password=***" : "")
+                + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout + ", maxConnections="
+                + maxConnections;
+    }
+}
