@@ -16,6 +16,7 @@ import io.modularddd.core.StreamState;
 import io.modularddd.core.internal.Checks;
 import io.modularddd.core.internal.StoreChecks;
 import io.modularddd.core.serialization.EventSerializer;
+import io.modularddd.core.snapshot.SnapshotStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -104,6 +105,7 @@ public final class JdbcEventStore implements EventStore {
     private final GroupCommitter committer;
     private final EventReads reads;
     private final StreamLifecycle lifecycle;
+    private final io.micrometer.core.instrument.MeterRegistry meters;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     JdbcEventStore(JdbcEventStoreBuilder b, StorePools pools, JdbcDialect dialect, PacketLimit packetLimit) {
@@ -129,6 +131,7 @@ public final class JdbcEventStore implements EventStore {
         this.reads = new EventReads(pools.reads, dialect, settings, table, statements, serializer, pageSize,
                 pools.target);
         this.lifecycle = new StreamLifecycle(pools, dialect, settings, table, statements, b.meterRegistry);
+        this.meters = b.meterRegistry;
     }
 
     /**
@@ -385,6 +388,35 @@ public final class JdbcEventStore implements EventStore {
         return Optional.of(serializer);
     }
 
+    // ------------------------------------------------------------------ snapshots
+
+    /**
+     * Returns a snapshot store on this store's {@code <table>_snapshots} table (made by {@link #createSchema()}),
+     * its read pool and its meter registry, keeping the newest 3 snapshots per aggregate; see
+     * {@link #snapshotStore(int)}.
+     *
+     * @return the snapshot store
+     */
+    public SnapshotStore snapshotStore() {
+        return snapshotStore(JdbcSnapshotStore.DEFAULT_KEEP);
+    }
+
+    /**
+     * Returns a snapshot store on this store's {@code <table>_snapshots} table, its read pool and its meter
+     * registry. Each save upserts its {@code (aggregate_id, version)} row, then deletes the aggregate's rows
+     * beyond the newest {@code keepNewest} (an indexed range, never a scan). A damaged stored value is an
+     * {@link EventStoreException} naming the aggregate. Closing it leaves this store open; closing this
+     * store ends it too. docs/jdbc-event-store.md, "Snapshots", has the details.
+     *
+     * @param keepNewest how many of an aggregate's newest snapshots to keep, 1 to 100
+     * @return the snapshot store
+     * @throws IllegalArgumentException when {@code keepNewest} is out of range
+     */
+    public SnapshotStore snapshotStore(int keepNewest) {
+        ensureOpen();
+        return new JdbcSnapshotStore(this, pools, dialect, table.names, keepNewest, meters);
+    }
+
     // ------------------------------------------------------------------ lifecycle and description
 
     /**
@@ -430,7 +462,7 @@ public final class JdbcEventStore implements EventStore {
         return "JdbcEventStore[" + dialect + ", table " + table.names.events() + ", " + pools.target + "]";
     }
 
-    private void ensureOpen() {
+    void ensureOpen() {
         if (closed.get()) {
             throw new IllegalStateException("this JdbcEventStore (table " + table.names.events() + ") is closed");
         }

@@ -51,6 +51,11 @@ record TableNames(String events) {
         return events + "_streams";
     }
 
+    /** The snapshots table ({@link JdbcSnapshotStore}): the events table's name plus {@code _snapshots}. */
+    String snapshots() {
+        return events + "_snapshots";
+    }
+
     /**
      * A derived constraint or index name.
      *

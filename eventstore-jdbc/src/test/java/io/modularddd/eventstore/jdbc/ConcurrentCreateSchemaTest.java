@@ -142,6 +142,9 @@ class ConcurrentCreateSchemaTest {
                     ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + q + table + "_head" + q);
                     rs.next();
                     assertThat(rs.getLong(1)).as("head rows in round %d", round).isEqualTo(1);
+                    rs = s.executeQuery("SELECT COUNT(*) FROM " + q + table + "_snapshots" + q);
+                    rs.next();
+                    assertThat(rs.getLong(1)).as("snapshot rows in round %d", round).isZero();
                 }
                 assertThat(stores.get(0).append(AppendRequest.of(AggregateId.of("s-" + UUID.randomUUID()), "Thing",
                         ExpectedVersion.noStream(), NewEvent.of(new Happened("x", 1)))).lastVersion()).isEqualTo(1);

@@ -64,7 +64,7 @@ class SchemaTest {
             char q = dialect.quote();
             assertThat(all).doesNotContain(q + "event_store");
             assertThat(all).contains(q + "orders_events" + q).contains(q + "orders_events_head" + q)
-                    .contains(q + "orders_events_ux_version" + q);
+                    .contains(q + "orders_events_ux_version" + q).contains(q + "orders_events_snapshots" + q);
             assertThat(statements).allSatisfy(s -> assertThat(s).doesNotEndWith(";"));
         }
 
@@ -149,7 +149,7 @@ class SchemaTest {
             try (Connection c = store.dataSource().getConnection()) {
                 String storeCatalog = db == TestDatabases.MARIADB ? c.getCatalog() : null;
                 String storeSchema = db == TestDatabases.POSTGRESQL ? "public" : db == TestDatabases.H2 ? "PUBLIC" : null;
-                for (String suffix : List.of("", "_head")) {
+                for (String suffix : List.of("", "_head", "_snapshots")) {
                     List<String> shipped = describe(user, userCatalog, userSchema, "event_store" + suffix, "event_store");
                     List<String> created = describe(c, storeCatalog, storeSchema, table + suffix, table);
                     assertThat(created).as("table %s%s", table, suffix).isNotEmpty().isEqualTo(shipped);

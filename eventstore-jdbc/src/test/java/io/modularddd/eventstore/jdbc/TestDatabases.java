@@ -73,6 +73,7 @@ enum TestDatabases {
             s.execute("DROP TABLE IF EXISTS " + q + table + q);
             s.execute("DROP TABLE IF EXISTS " + q + table + "_head" + q);
             s.execute("DROP TABLE IF EXISTS " + q + table + "_streams" + q);
+            s.execute("DROP TABLE IF EXISTS " + q + table + "_snapshots" + q);
         } catch (SQLException e) {
             throw new IllegalStateException("dropping test tables " + table + " failed", e);
         }

@@ -49,3 +49,21 @@ CREATE TABLE IF NOT EXISTS "event_store_streams" (
   "erased_at" TIMESTAMP(6) NULL,
   CONSTRAINT "event_store_streams_pk" PRIMARY KEY ("aggregate_id")
 );
+
+-- Snapshots (JdbcEventStore.snapshotStore()): one row per kept snapshot of an aggregate, the newest found
+-- by one seek on the primary key (aggregate_id, version DESC). A save is an upsert of its
+-- (aggregate_id, version) row and then prunes the aggregate's rows beyond the newest K it keeps. data is
+-- the serialized state as bytes (BINARY LARGE OBJECT: byte for byte; VARBINARY stops at 1,000,000 bytes);
+-- data_length and data_crc32c (CRC-32C of data) let a read refuse a damaged value instead of returning
+-- wrong bytes. created_at holds UTC with microseconds.
+CREATE TABLE IF NOT EXISTS "event_store_snapshots" (
+  "aggregate_id" VARCHAR(256) NOT NULL,
+  "aggregate_type" VARCHAR(200) NOT NULL,
+  "version" BIGINT NOT NULL,
+  "schema_version" INT NOT NULL,
+  "data" BINARY LARGE OBJECT NOT NULL,
+  "data_length" INT NOT NULL,
+  "data_crc32c" BIGINT NOT NULL,
+  "created_at" TIMESTAMP(6) NOT NULL,
+  CONSTRAINT "event_store_snapshots_pk" PRIMARY KEY ("aggregate_id", "version")
+);

@@ -63,3 +63,21 @@ CREATE TABLE IF NOT EXISTS `event_store_streams` (
   `erased_at` DATETIME(6) NULL,
   PRIMARY KEY (`aggregate_id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- Snapshots (JdbcEventStore.snapshotStore()): one row per kept snapshot of an aggregate, the newest found
+-- by one seek on the primary key (aggregate_id, version DESC). A save is an upsert of its
+-- (aggregate_id, version) row and then prunes the aggregate's rows beyond the newest K it keeps. data is
+-- the serialized state as bytes (LONGBLOB: byte for byte, no character set); data_length and data_crc32c
+-- (CRC-32C of data) let a read refuse a damaged value instead of returning wrong bytes. created_at holds
+-- UTC with microseconds.
+CREATE TABLE IF NOT EXISTS `event_store_snapshots` (
+  `aggregate_id` VARCHAR(128) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  `aggregate_type` VARCHAR(100) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  `version` BIGINT NOT NULL,
+  `schema_version` INT NOT NULL,
+  `data` LONGBLOB NOT NULL,
+  `data_length` INT NOT NULL,
+  `data_crc32c` BIGINT NOT NULL,
+  `created_at` DATETIME(6) NOT NULL,
+  PRIMARY KEY (`aggregate_id`, `version`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;

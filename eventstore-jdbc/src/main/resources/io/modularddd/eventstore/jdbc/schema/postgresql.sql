@@ -56,3 +56,21 @@ CREATE TABLE IF NOT EXISTS "event_store_streams" (
   "erased_at" TIMESTAMP(6) WITHOUT TIME ZONE NULL,
   CONSTRAINT "event_store_streams_pk" PRIMARY KEY ("aggregate_id")
 );
+
+-- Snapshots (JdbcEventStore.snapshotStore()): one row per kept snapshot of an aggregate, the newest found
+-- by one seek on the primary key (aggregate_id, version DESC). A save is an upsert of its
+-- (aggregate_id, version) row (ON CONFLICT) and then prunes the aggregate's rows beyond the newest K it
+-- keeps. data is the serialized state as bytes (bytea: byte for byte); data_length and data_crc32c
+-- (CRC-32C of data) let a read refuse a damaged value instead of returning wrong bytes. created_at holds
+-- UTC with microseconds.
+CREATE TABLE IF NOT EXISTS "event_store_snapshots" (
+  "aggregate_id" VARCHAR(128) COLLATE "C" NOT NULL,
+  "aggregate_type" VARCHAR(100) COLLATE "C" NOT NULL,
+  "version" BIGINT NOT NULL,
+  "schema_version" INT NOT NULL,
+  "data" BYTEA NOT NULL,
+  "data_length" INT NOT NULL,
+  "data_crc32c" BIGINT NOT NULL,
+  "created_at" TIMESTAMP(6) WITHOUT TIME ZONE NOT NULL,
+  CONSTRAINT "event_store_snapshots_pk" PRIMARY KEY ("aggregate_id", "version")
+);
