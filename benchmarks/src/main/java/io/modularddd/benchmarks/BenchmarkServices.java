@@ -85,6 +85,7 @@ public final class BenchmarkServices {
             s.execute("DROP TABLE IF EXISTS `" + table + "`");
             s.execute("DROP TABLE IF EXISTS `" + table + "_head`");
             s.execute("DROP TABLE IF EXISTS `" + table + "_streams`");
+            s.execute("DROP TABLE IF EXISTS `" + table + "_snapshots`");
         } catch (SQLException e) {
             throw new IllegalStateException("dropping benchmark tables " + table + " failed: " + e.getMessage(), e);
         }

@@ -65,7 +65,7 @@ public final class GroupCommitProbe {
             }
         }
         try (HikariDataSource pool = BenchmarkDatabase.pool("probe-setup", true)) {
-            BenchmarkDatabase.execute(pool, "DROP TABLE IF EXISTS " + TABLE, "DROP TABLE IF EXISTS " + TABLE + "_head", "DROP TABLE IF EXISTS " + TABLE + "_streams");
+            BenchmarkDatabase.execute(pool, "DROP TABLE IF EXISTS " + TABLE, "DROP TABLE IF EXISTS " + TABLE + "_head", "DROP TABLE IF EXISTS " + TABLE + "_streams", "DROP TABLE IF EXISTS " + TABLE + "_snapshots");
             EventTypeRegistry registry = EventTypeRegistry.builder().register(BenchEvent.TYPE, BenchEvent.class).build();
             JdbcEventStore store = JdbcEventStore.builder()
                     .jdbcUrl(BenchmarkDatabase.url())
@@ -125,7 +125,7 @@ public final class GroupCommitProbe {
                         inFlight, appends / elapsed, commits / elapsed, commits == 0 ? 0.0 : (double) appends / commits);
             } finally {
                 store.close();
-                BenchmarkDatabase.execute(pool, "DROP TABLE IF EXISTS " + TABLE, "DROP TABLE IF EXISTS " + TABLE + "_head", "DROP TABLE IF EXISTS " + TABLE + "_streams");
+                BenchmarkDatabase.execute(pool, "DROP TABLE IF EXISTS " + TABLE, "DROP TABLE IF EXISTS " + TABLE + "_head", "DROP TABLE IF EXISTS " + TABLE + "_streams", "DROP TABLE IF EXISTS " + TABLE + "_snapshots");
             }
         }
     }

@@ -26,7 +26,7 @@ public final class ModularDddJdbcStore implements StoreUnderTest {
     /** Creates fresh tables on the benchmark database. */
     public ModularDddJdbcStore() {
         try (var pool = BenchmarkDatabase.pool("modddd-setup", true)) {
-            BenchmarkDatabase.execute(pool, "DROP TABLE IF EXISTS " + TABLE, "DROP TABLE IF EXISTS " + TABLE + "_head", "DROP TABLE IF EXISTS " + TABLE + "_streams");
+            BenchmarkDatabase.execute(pool, "DROP TABLE IF EXISTS " + TABLE, "DROP TABLE IF EXISTS " + TABLE + "_head", "DROP TABLE IF EXISTS " + TABLE + "_streams", "DROP TABLE IF EXISTS " + TABLE + "_snapshots");
         }
         EventTypeRegistry registry = EventTypeRegistry.builder().register(BenchEvent.TYPE, BenchEvent.class).build();
         store = JdbcEventStore.builder()

@@ -249,7 +249,7 @@ public final class ServerCeilingProbe {
     }
 
     private static void drop(HikariDataSource pool) {
-        BenchmarkDatabase.execute(pool, "DROP TABLE IF EXISTS " + TABLE, "DROP TABLE IF EXISTS " + TABLE + "_head", "DROP TABLE IF EXISTS " + TABLE + "_streams",
+        BenchmarkDatabase.execute(pool, "DROP TABLE IF EXISTS " + TABLE, "DROP TABLE IF EXISTS " + TABLE + "_head", "DROP TABLE IF EXISTS " + TABLE + "_streams", "DROP TABLE IF EXISTS " + TABLE + "_snapshots",
                 "DROP TABLE IF EXISTS " + COUNTER);
     }
 

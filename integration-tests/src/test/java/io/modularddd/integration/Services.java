@@ -69,6 +69,7 @@ final class Services {
             s.execute("DROP TABLE IF EXISTS `" + table + "`");
             s.execute("DROP TABLE IF EXISTS `" + table + "_head`");
             s.execute("DROP TABLE IF EXISTS `" + table + "_streams`");
+            s.execute("DROP TABLE IF EXISTS `" + table + "_snapshots`");
         } catch (SQLException e) {
             throw new IllegalStateException("dropping test tables " + table + " failed", e);
         }
