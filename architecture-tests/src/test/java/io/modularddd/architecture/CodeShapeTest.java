@@ -31,7 +31,7 @@ class CodeShapeTest {
             "eventstore-jdbc", List.of("JdbcDialect", "JdbcEventStore", "JdbcEventStoreBuilder"),
             "eventstore-redis", List.of("HotTierCompression", "HotTierFormat", "RedisHotTier", "RedisHotTierBuilder",
                     "TieredEventStore"),
-            "testkit", List.of("ContractEvents", "EventStoreContract", "ServiceFixtures"));
+            "testkit", List.of("ContractEvents", "EventStoreContract", "ServiceFixtures", "SnapshotStoreContract"));
 
     private final Path root = findRoot();
 
