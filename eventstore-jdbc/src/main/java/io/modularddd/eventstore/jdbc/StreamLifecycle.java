@@ -46,6 +46,8 @@ final class StreamLifecycle {
     private final AppendStatements appendSql;
     private final String target;
     private final MeterRegistry meters;
+    /** {@link #streamState}'s statement, rendered once: the stream's last version and its lifecycle row. */
+    private final String stateSql;
 
     StreamLifecycle(StorePools pools, JdbcDialect dialect, Settings settings, EventTable table,
                     AppendStatements appendSql, MeterRegistry meters) {
@@ -56,6 +58,17 @@ final class StreamLifecycle {
         this.appendSql = appendSql;
         this.target = pools.target;
         this.meters = meters;
+        // one statement, two parameters (the id twice): the last version from the events index, and the
+        // stream's row, if any, by one primary-key look-up (a left join on a one-row derived table)
+        org.jooq.Table<?> row = DSL.table(DSL.name(table.names.streams())).as("s");
+        this.stateSql = DSL.using(dialect.sqlDialect(), settings).render(DSL.select(
+                        DSL.field(appendSql.lastVersion(DSL.val((String) null, table.aggregateId))),
+                        DSL.field(DSL.name("s", "deleted_through"), Long.class),
+                        DSL.field(DSL.name("s", "truncated_before"), Long.class),
+                        DSL.field(DSL.name("s", "erased_at")))
+                .from(DSL.selectOne().asTable("x"))
+                .leftJoin(row).on(DSL.field(DSL.name("s", "aggregate_id"), String.class)
+                        .eq(DSL.val((String) null, table.streamId))));
     }
 
     /** A change to one stream, run under the head-row lock. */
@@ -112,16 +125,24 @@ final class StreamLifecycle {
     }
 
     StreamState streamState(AggregateId id) {
-        try {
-            DSLContext ctx = DSL.using(pools.reads, dialect.sqlDialect(), settings);
-            Stored s = read(ctx, id);
+        try (Connection c = pools.reads.getConnection(); PreparedStatement ps = c.prepareStatement(stateSql)) {
+            ps.setString(1, id.value());
+            ps.setString(2, id.value());
+            Stored s;
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long deleted = rs.getLong(2);
+                long truncated = rs.getLong(3);
+                boolean noRow = rs.wasNull();
+                s = new Stored(rs.getLong(1), deleted, noRow ? 1 : truncated, rs.getObject(4) != null);
+            }
             if (s.version() == 0) {
                 return StreamState.absent(id);
             }
             long visible = s.visibleVersion();
             return new StreamState(id, visible, s.version(), s.deletedThrough() + 1, s.truncatedBefore(),
                     visible == 0, s.erased());
-        } catch (DataAccessException e) {
+        } catch (SQLException | RuntimeException e) {
             throw SqlErrors.failure("reading the state of stream '" + id.value() + "'", target, e);
         }
     }
