@@ -81,6 +81,9 @@ final class AppendFlusher implements GroupCommitter.Flusher {
         return new PendingAppend.Encoded(r, types, data, meta, rowBytes, largest, total);
     }
 
+    /** Rows from this size on make a lost connection worth checking for a refused packet. */
+    private static final long LARGE_ROW_BYTES = 1024 * 1024;
+
     private static final byte[] ERASED_PREFIX = StreamLifecycle.ERASED_PREFIX.getBytes(StandardCharsets.UTF_8);
 
     /** Whether a payload would read back as the erased marker. */
@@ -141,7 +144,7 @@ final class AppendFlusher implements GroupCommitter.Flusher {
             }
             return;
         }
-        if (SqlErrors.isPacketTooLarge(failure.getCause())) {
+        if (SqlErrors.isPacketTooLarge(failure.getCause()) || mayBePacketRefusal(group, failure.getCause())) {
             retryWithoutOversized(group, handOff, failure);
             return;
         }
@@ -182,7 +185,8 @@ final class AppendFlusher implements GroupCommitter.Flusher {
             try {
                 transaction.run(List.of(p), true, handOff);
             } catch (AppendTransaction.Failure f) {
-                if (f.fatal == null && !f.outcomeUnknown && SqlErrors.isPacketTooLarge(f.getCause())) {
+                if (f.fatal == null && !f.outcomeUnknown && (SqlErrors.isPacketTooLarge(f.getCause())
+                        || mayBePacketRefusal(List.of(p), f.getCause()))) {
                     packetLimit.relearn(pools.reads);
                     failTooLarge(p);
                     continue;
@@ -194,6 +198,28 @@ final class AppendFlusher implements GroupCommitter.Flusher {
                 }
             }
         }
+    }
+
+    /**
+     * A connection lost before {@code COMMIT} while the group holds a large row may be the server refusing a
+     * packet over {@code max_allowed_packet}: MySQL/MariaDB close the connection after error 1153, and when
+     * the client is still writing the row it sees only a socket reset, not the error. Then the server's
+     * limit is read again: if a row no longer fits, it was a refusal (the limit was lowered since the store
+     * learned it). Only groups with a row of at least 1 MiB pay that look-up.
+     */
+    private boolean mayBePacketRefusal(List<PendingAppend> group, Throwable cause) {
+        if (!SqlErrors.isConnectionFailure(cause)) {
+            return false;
+        }
+        long largest = 0;
+        for (PendingAppend p : group) {
+            largest = Math.max(largest, p.largestRowBytes());
+        }
+        if (largest < LARGE_ROW_BYTES) {
+            return false;
+        }
+        packetLimit.relearn(pools.reads);
+        return !packetLimit.fits(largest);
     }
 
     /**

@@ -1,5 +1,10 @@
 package io.modularddd.eventstore.jdbc;
 
+import io.modularddd.core.EventStoreException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -14,7 +19,7 @@ import org.jooq.impl.DSL;
  * parameters; identifiers come from {@link EventTable}, quoted by jOOQ.
  *
  * <ol>
- *   <li>{@link #lock()}: {@code SELECT id FROM head WHERE id = 1 FOR UPDATE} — the lock that orders all
+ *   <li>{@link #lockHead}: {@code SELECT id FROM head WHERE id = 1 FOR UPDATE} — the lock that orders all
  *       appends.</li>
  *   <li>{@link #state(int)}: {@code SELECT (SELECT MAX(sequence_number) FROM events), (last version of
  *       stream ?), ...} — the log's last position and each stream's version, in one round trip. Run
@@ -49,9 +54,22 @@ final class AppendStatements {
         this.insert = render.render(DSL.insertInto(table.events, columns).values(values));
     }
 
-    /** The head-row lock. */
-    String lock() {
-        return lock;
+    /**
+     * Takes the head-row lock in the connection's transaction: every append and lifecycle change does this
+     * first, so they follow each other in commit order.
+     *
+     * @param c      a connection with auto-commit off
+     * @param target where the store connects, for the message
+     * @throws SQLException         when the statement fails
+     * @throws EventStoreException  when the head row is missing (the schema was never created)
+     */
+    void lockHead(Connection c, String target) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(lock); ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new EventStoreException("The head row of table " + table.names.head() + " is missing on "
+                        + target + ": call JdbcEventStore.createSchema() (idempotent), or apply the shipped DDL.");
+            }
+        }
     }
 
     /** The one-row insert; parameters in the order of {@link EventTable#columns()}. */

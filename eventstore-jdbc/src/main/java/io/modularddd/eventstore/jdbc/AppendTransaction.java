@@ -7,7 +7,6 @@ import io.modularddd.core.AggregateId;
 import io.modularddd.core.AppendRequest;
 import io.modularddd.core.ConcurrencyConflictException;
 import io.modularddd.core.EventIdConflictException;
-import io.modularddd.core.EventStoreException;
 import io.modularddd.core.NewEvent;
 import io.modularddd.core.internal.AppendPlanner;
 import io.modularddd.core.internal.Idempotency;
@@ -137,20 +136,10 @@ final class AppendTransaction {
         boolean restoreAutoCommit = false;
         int restoreIsolation = -1;
         try {
-            if (!pools.owned() && c.getTransactionIsolation() != Connection.TRANSACTION_READ_COMMITTED) {
-                restoreIsolation = c.getTransactionIsolation();
-                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-            }
-            if (c.getAutoCommit()) {
-                c.setAutoCommit(false);
-                restoreAutoCommit = true;
-            }
-            try (PreparedStatement lock = c.prepareStatement(appendSql.lock()); ResultSet rs = lock.executeQuery()) {
-                if (!rs.next()) {
-                    throw new EventStoreException("The head row of table " + table.names.head() + " is missing on "
-                            + target + ": call JdbcEventStore.createSchema() (idempotent), or apply the shipped DDL.");
-                }
-            }
+            StorePools.Restore restore = pools.beginTransaction(c);
+            restoreAutoCommit = restore.autoCommit();
+            restoreIsolation = restore.isolation();
+            appendSql.lockHead(c, target);
             hook.afterLock(c);
             Set<AggregateId> streams = new LinkedHashSet<>();
             for (PendingAppend p : group) {

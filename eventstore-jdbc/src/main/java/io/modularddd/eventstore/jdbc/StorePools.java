@@ -88,6 +88,33 @@ final class StorePools {
         return ownedAppends.getMaximumPoolSize();
     }
 
+    /** A connection's settings before {@link #beginTransaction} changed them, for {@link #release}. */
+    record Restore(boolean autoCommit, int isolation) {
+    }
+
+    /**
+     * Makes a connection ready for a transaction that takes the head-row lock: {@code READ COMMITTED} (a
+     * given data source's connection is switched and restored; the store's own pool is configured so) and
+     * auto-commit off.
+     *
+     * @param c the connection, from {@link #appends}
+     * @return what to restore when the connection is released
+     * @throws SQLException when the driver refuses
+     */
+    Restore beginTransaction(Connection c) throws SQLException {
+        int isolation = -1;
+        if (!owned() && c.getTransactionIsolation() != Connection.TRANSACTION_READ_COMMITTED) {
+            isolation = c.getTransactionIsolation();
+            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        }
+        boolean autoCommit = false;
+        if (c.getAutoCommit()) {
+            c.setAutoCommit(false);
+            autoCommit = true;
+        }
+        return new Restore(autoCommit, isolation);
+    }
+
     /**
      * Gives back the connection of an append transaction. A connection that may be broken is evicted
      * from the store's own append pool (never handed to the next caller); otherwise its settings are

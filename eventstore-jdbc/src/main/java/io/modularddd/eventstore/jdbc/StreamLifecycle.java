@@ -3,7 +3,6 @@ package io.modularddd.eventstore.jdbc;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.modularddd.core.AggregateId;
 import io.modularddd.core.ConcurrencyConflictException;
-import io.modularddd.core.EventStoreException;
 import io.modularddd.core.ExpectedVersion;
 import io.modularddd.core.StreamNotFoundException;
 import io.modularddd.core.StreamState;
@@ -189,20 +188,10 @@ final class StreamLifecycle {
         int restoreIsolation = -1;
         boolean broken = false;
         try {
-            if (!pools.owned() && c.getTransactionIsolation() != Connection.TRANSACTION_READ_COMMITTED) {
-                restoreIsolation = c.getTransactionIsolation();
-                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-            }
-            if (c.getAutoCommit()) {
-                c.setAutoCommit(false);
-                restoreAutoCommit = true;
-            }
-            try (PreparedStatement lock = c.prepareStatement(appendSql.lock()); ResultSet rs = lock.executeQuery()) {
-                if (!rs.next()) {
-                    throw new EventStoreException("The head row of table " + table.names.head() + " is missing on "
-                            + target + ": call JdbcEventStore.createSchema() (idempotent), or apply the shipped DDL.");
-                }
-            }
+            StorePools.Restore restore = pools.beginTransaction(c);
+            restoreAutoCommit = restore.autoCommit();
+            restoreIsolation = restore.isolation();
+            appendSql.lockHead(c, target);
             DSLContext tx = DSL.using(c, dialect.sqlDialect(), settings);
             T result = change.apply(tx, read(tx, id));
             c.commit();

@@ -255,6 +255,53 @@ class AppendFailureTest {
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("more than the database accepts");
     }
 
+    @Test
+    void a_packet_refused_with_a_bare_socket_reset_fails_only_the_append_it_belongs_to() throws Exception {
+        // given: connections from the application's own pool, without server-side prepared statements: there
+        // MariaDB's refusal of an oversized packet reaches the client as a socket reset, not as error 1153
+        TestDatabases db = TestDatabases.MARIADB;
+        service = db.service();
+        table = TestDatabases.uniqueTable();
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl(service.jdbcUrl());
+        config.setUsername(service.username());
+        config.setPassword(service.password());
+        config.setMaximumPoolSize(6);
+        try (com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource(config)) {
+            store = JdbcEventStore.builder().dataSource(pool).tableName(table)
+                    .serializer(JacksonEventSerializer.builder(ContractEvents.REGISTRY).maxPayloadBytes(64 * MIB)
+                            .build()).build();
+            store.createSchema();
+            long realLimit = store.packetLimit().maxRowBytes() + PacketLimit.PACKET_OVERHEAD_BYTES;
+            store.packetLimit().assume(64L * MIB);
+            store.hook(holdFirst(Duration.ofMillis(500), TransactionHook.NONE));
+            AppendRequest big = request("big", NewEvent.of(new Blob("w".repeat(17 * MIB))));
+
+            // when
+            List<Callable<AppendResult>> appends = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                AppendRequest r = i == 2 ? big : request("small" + i, small(i));
+                appends.add(() -> store.append(r));
+            }
+            List<Future<AppendResult>> futures = startInOrder(appends, Duration.ofMillis(40));
+
+            // then
+            assertThat(failureOf(futures.get(2))).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining(big.aggregateId().value())
+                    .hasMessageContaining("max_allowed_packet is " + realLimit + " bytes");
+            for (int i = 0; i < futures.size(); i++) {
+                if (i != 2) {
+                    assertThat(futures.get(i).get(1, TimeUnit.MINUTES).lastVersion()).as("small append %d", i)
+                            .isEqualTo(1);
+                }
+            }
+            assertThat(storedEvents()).isEqualTo(5);
+            store.close();
+            TestDatabases.drop(service, table);
+            store = null;
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = TestDatabases.class, names = {"MARIADB", "POSTGRESQL"})
     void a_lock_wait_timeout_fails_the_group_once_instead_of_once_per_member(TestDatabases db) throws Exception {
