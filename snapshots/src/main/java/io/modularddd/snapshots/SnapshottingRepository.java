@@ -26,6 +26,7 @@ import io.modularddd.core.aggregate.Snapshotable;
 import io.modularddd.core.internal.Checks;
 import io.modularddd.core.snapshot.AggregateStats;
 import io.modularddd.core.snapshot.Snapshot;
+import io.modularddd.core.snapshot.StateAndSnapshot;
 import io.modularddd.core.snapshot.SnapshotStore;
 import io.modularddd.core.snapshot.SnapshotStrategy;
 import io.modularddd.snapshots.SnapshotMeters.Eviction;
@@ -50,9 +51,14 @@ import org.slf4j.LoggerFactory;
  *         .build();
  * }</pre>
  *
+ * <p>Why this class is longer than 500 lines: its load is one decision procedure — cache entry, lifecycle
+ * state, snapshot choice, tail replay, each check in an order the consistency rules depend on — and reads
+ * best in one place; the snapshot writing lives in {@code SnapshotWriter}, the settings in the builder.
+ *
  * <h2>Load</h2>
- * The stream's state is read first ({@link EventStore#streamState}): a deleted stream is absent whatever
- * a snapshot or the cache holds, so nothing is ever resurrected. The base is then the cache entry, or
+ * The stream's state is read first ({@link EventStore#streamState}; without a cache hit together with the
+ * newest snapshot, {@code SnapshotStore.newestWithState}, one round trip on a JDBC store): a deleted
+ * stream is absent whatever a snapshot or the cache holds, so nothing is ever resurrected. The base is then the cache entry, or
  * else the newest stored snapshot, if it is usable: of this aggregate type and of the aggregate's
  * {@link Snapshotable#snapshotSchemaVersion()}, not ahead of the stream, of the stream's current life
  * (a stream started again after a delete ignores snapshots of its earlier life), and not before its
@@ -209,7 +215,10 @@ public final class SnapshottingRepository<A extends AggregateRoot<A> & Snapshota
             evict(id, Eviction.UNREADABLE);
             hit = null;
         }
-        StreamState state = store.streamState(id);
+        // no cache hit: the state and the newest snapshot together (one round trip on a JDBC store); a hit: the state
+        StateAndSnapshot both = hit == null ? readTogether(id) : null;
+        StreamState state = both != null ? both.state() : store.streamState(id);
+        Optional<Snapshot> newest = both != null ? both.snapshot() : hit == null ? Optional.empty() : null;
         if (!state.exists()) {
             // absent or deleted: whatever a snapshot or the cache holds, the aggregate does not exist
             if (hit != null) {
@@ -239,7 +248,7 @@ public final class SnapshottingRepository<A extends AggregateRoot<A> & Snapshota
         }
         countMiss();
         A aggregate = factory.apply(id);
-        Snapshot snapshot = usableSnapshot(id, state, aggregate.snapshotSchemaVersion());
+        Snapshot snapshot = usableSnapshot(id, state, aggregate.snapshotSchemaVersion(), newest);
         if (snapshot != null) {
             byte[] bytes = snapshot.state();
             if (restore(aggregate, snapshot.version(), snapshot.schemaVersion(), bytes)) {
@@ -273,15 +282,32 @@ public final class SnapshottingRepository<A extends AggregateRoot<A> & Snapshota
     }
 
     /** The newest stored snapshot if it is usable; counts the reason when it is not. */
-    private Snapshot usableSnapshot(AggregateId id, StreamState state, int schemaVersion) {
-        Optional<Snapshot> newest;
+    /** The stream's state and newest snapshot in one call; {@code null} when the snapshot store fails (counted). */
+    private StateAndSnapshot readTogether(AggregateId id) {
         try {
-            newest = snapshots.newest(id);
+            return snapshots.newestWithState(store, id);
         } catch (RuntimeException e) {
-            meters.ignored(Ignored.STORE_FAILED);
-            LOG.warn("reading the snapshot of {} '{}' failed; rebuilding from events: {}", aggregateType,
-                    id.value(), e.toString());
+            storeFailed(id, e);
             return null;
+        }
+    }
+
+    private void storeFailed(AggregateId id, RuntimeException e) {
+        meters.ignored(Ignored.STORE_FAILED);
+        LOG.warn("reading the snapshot of {} '{}' failed; rebuilding from events: {}", aggregateType, id.value(),
+                e.toString());
+    }
+
+    /** The newest snapshot if usable for the stream in {@code state}; {@code known}: read with it, or null. */
+    private Snapshot usableSnapshot(AggregateId id, StreamState state, int schemaVersion, Optional<Snapshot> known) {
+        Optional<Snapshot> newest = known;
+        if (newest == null) {
+            try {
+                newest = snapshots.newest(id);
+            } catch (RuntimeException e) {
+                storeFailed(id, e);
+                return null;
+            }
         }
         if (newest.isEmpty()) {
             snapshotVersions.put(id, 0L);

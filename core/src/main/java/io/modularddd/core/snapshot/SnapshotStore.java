@@ -47,6 +47,23 @@ public interface SnapshotStore extends AutoCloseable {
     Optional<Snapshot> newest(AggregateId aggregateId);
 
     /**
+     * Reads the stream's state and the aggregate's newest snapshot together: what a snapshotting
+     * repository needs before it can trust a snapshot. A snapshot store that lives in the same database
+     * as the event store answers in one round trip (the JDBC store, given its own event store); the
+     * default asks the event store and then this store.
+     *
+     * @param events      the event store holding the aggregate's stream
+     * @param aggregateId the aggregate
+     * @return the state and the newest snapshot
+     * @throws InvalidInputException when an argument is null
+     * @throws EventStoreException   when the storage fails or the stored snapshot is damaged
+     */
+    default StateAndSnapshot newestWithState(io.modularddd.core.EventStore events, AggregateId aggregateId) {
+        io.modularddd.core.internal.Checks.notNull("events", events);
+        return new StateAndSnapshot(events.streamState(aggregateId), newest(aggregateId));
+    }
+
+    /**
      * Deletes every snapshot of the aggregate (after its stream was deleted or erased). Idempotent.
      *
      * @param aggregateId the aggregate

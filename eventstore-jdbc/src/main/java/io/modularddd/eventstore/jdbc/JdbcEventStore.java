@@ -414,7 +414,7 @@ public final class JdbcEventStore implements EventStore {
      */
     public SnapshotStore snapshotStore(int keepNewest) {
         ensureOpen();
-        return new JdbcSnapshotStore(this, pools, dialect, table.names, keepNewest, meters);
+        return new JdbcSnapshotStore(this, pools, dialect, table, keepNewest, meters);
     }
 
     // ------------------------------------------------------------------ lifecycle and description

@@ -135,15 +135,28 @@ final class StreamLifecycle {
                 boolean noRow = rs.wasNull();
                 s = new Stored(rs.getLong(1), deleted, noRow ? 1 : truncated, rs.getObject(4) != null);
             }
-            if (s.version() == 0) {
-                return StreamState.absent(id);
-            }
-            long visible = s.visibleVersion();
-            return new StreamState(id, visible, s.version(), s.deletedThrough() + 1, s.truncatedBefore(),
-                    visible == 0, s.erased());
+            return state(id, s.version(), s.deletedThrough(), s.truncatedBefore(), s.erased());
         } catch (SQLException | RuntimeException e) {
             throw SqlErrors.failure("reading the state of stream '" + id.value() + "'", target, e);
         }
+    }
+
+    /**
+     * The state of a stream from its last stored version and its row in the streams table.
+     *
+     * @param id        the stream
+     * @param version   its last stored version, 0 when it has none
+     * @param deleted   {@code deleted_through}, 0 when never deleted
+     * @param truncated {@code truncated_before}, 1 when never truncated
+     * @param erased    whether {@code erased_at} is set
+     * @return the state
+     */
+    static StreamState state(AggregateId id, long version, long deleted, long truncated, boolean erased) {
+        if (version == 0) {
+            return StreamState.absent(id);
+        }
+        long visible = version <= deleted ? 0 : version;
+        return new StreamState(id, visible, version, deleted + 1, truncated, visible == 0, erased);
     }
 
     /** The stream's last stored version and its row in the streams table, in one statement. */
