@@ -14,11 +14,12 @@ import redis.clients.jedis.RedisClusterClient;
 
 /**
  * Validated, immutable settings of a dedicated Redis connection pool (a standalone server or a
- * cluster), as the snapshot store and the aggregate statistics use it; produced by
- * {@link RedisConnectionOptions#build}. {@link #toString()} and {@link #endpointText()} never show
+ * cluster), as the hot tier, the snapshot store and the aggregate statistics use it; produced by
+ * {@link RedisConnectionOptions#build} (or {@link RedisConnectionOptions#settings} for a hot tier,
+ * whose endpoints are empty when it is disabled). {@link #toString()} and {@link #endpointText()} never show
  * the password; {@link #describe} masks it in any text bound for a message or a log line.
  *
- * @param endpoints      one standalone server, or the seeds of one cluster
+ * @param endpoints      one standalone server, or the seeds of one cluster; empty only for a disabled hot tier
  * @param cluster        whether {@code endpoints} are cluster seeds
  * @param user           the ACL user, or null
  * @param password       the password, or null; never shown
@@ -35,15 +36,16 @@ record RedisConnection(List<RedisEndpoint> endpoints, boolean cluster, String us
     }
 
     /**
-     * Opens the pool, as the hot tier does (see {@code RedisHotTier}): no {@code CLIENT SETINFO}
-     * (unknown before Redis 7.2), waiting for a pooled connection bounded by connect + read timeout.
-     * A standalone pool connects lazily; a cluster client reads the slot map from a seed at once.
+     * Opens the pool: no {@code CLIENT SETINFO} (unknown before Redis 7.2), waiting for a pooled
+     * connection bounded by connect + read timeout. A standalone pool connects lazily; a cluster client
+     * reads the slot map from a seed at once.
      */
     RedisKeyClient open() {
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(Math.toIntExact(connectTimeout.toMillis()))
                 .socketTimeoutMillis(Math.toIntExact(readTimeout.toMillis()))
                 .clientName(clientName)
+                // CLIENT SETINFO is unknown before Redis 7.2: skip it rather than provoke two errors per connection
                 .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
                 .ssl(endpoints.get(0).ssl());
         if (user != null) {
@@ -56,6 +58,7 @@ record RedisConnection(List<RedisEndpoint> endpoints, boolean cluster, String us
         pool.setMaxTotal(maxConnections);
         pool.setMaxIdle(maxConnections);
         pool.setBlockWhenExhausted(true);
+        // waiting for a free connection is bounded like connecting: a stuck pool costs a timeout, not forever
         pool.setMaxWait(connectTimeout.plus(readTimeout));
         if (!cluster) {
             RedisEndpoint e = endpoints.get(0);
@@ -74,6 +77,9 @@ record RedisConnection(List<RedisEndpoint> endpoints, boolean cluster, String us
 
     /** Where Redis is, for messages and logs: without credentials. */
     String endpointText() {
+        if (endpoints.isEmpty()) {
+            return "(none)";
+        }
         if (!cluster) {
             return endpoints.get(0).display();
         }

@@ -9,8 +9,9 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The connection settings that {@link RedisSnapshotStoreBuilder} and {@link RedisAggregateStatsBuilder}
- * share — server or cluster seeds, credentials, timeouts, pool size — with the rules of every builder
+ * The connection settings that {@link RedisHotTierBuilder}, {@link RedisSnapshotStoreBuilder} and
+ * {@link RedisAggregateStatsBuilder} share — server or cluster seeds, credentials, timeouts, pool size —
+ * with the rules of every builder
  * of the library (ADR 0103): each value is checked at once, each setting may be given once. The
  * builders delegate to one instance and register their own settings with {@link #once}, so "set
  * once" covers all of a builder's settings alike.
@@ -28,7 +29,7 @@ final class RedisConnectionOptions {
     private int maxConnections;
 
     /**
-     * @param component      what is configured, for messages, e.g. {@code "a snapshot store"}
+     * @param component      what is configured, for messages, e.g. {@code "a Redis snapshot store"}
      * @param connectTimeout the default connect timeout
      * @param readTimeout    the default read timeout
      * @param maxConnections the default pool size
@@ -125,6 +126,11 @@ final class RedisConnectionOptions {
         maxConnections = connections;
     }
 
+    /** Whether a server or a cluster was given. */
+    boolean hasEndpoints() {
+        return !endpoints.isEmpty();
+    }
+
     /**
      * The immutable connection settings.
      *
@@ -136,6 +142,16 @@ final class RedisConnectionOptions {
             throw new IllegalStateException(component + " needs a Redis: call uri(\"redis://host:port\") or "
                     + "cluster(\"redis://host:7000\", ...)");
         }
+        return settings(clientName);
+    }
+
+    /**
+     * The immutable connection settings as given, possibly without any server: for a hot tier, which
+     * may be disabled and then never connects (its builder checks for a server only when enabled).
+     *
+     * @param clientName the {@code CLIENT SETNAME} of every connection
+     */
+    RedisConnection settings(String clientName) {
         return new RedisConnection(endpoints, cluster, user, password, connectTimeout, readTimeout, maxConnections,
                 clientName);
     }

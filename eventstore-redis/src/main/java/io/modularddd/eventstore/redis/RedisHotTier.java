@@ -5,15 +5,7 @@ import io.modularddd.core.EventStore;
 import io.modularddd.core.EventStoreException;
 import io.modularddd.core.serialization.JacksonEventSerializer;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.Objects;
-import java.util.Set;
-import redis.clients.jedis.ClientSetInfoConfig;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.RedisClusterClient;
 
 /**
  * The Redis hot tier: a dedicated Redis connection pool, the key layout, the event codec, and the
@@ -90,53 +82,9 @@ public final class RedisHotTier implements AutoCloseable {
         HotTierState state = new HotTierState(settings.clock(), settings.retryAfterFailure().toMillis(),
                 HotTierFailurePolicy.MAX_PENDING_DROPS);
         this.metrics = new HotTierMetrics(settings.meterRegistry(), settings.keyPrefix(), state::pendingCount);
-        this.ops = settings.enabled() ? connect(settings, metrics) : null;
+        this.ops = settings.enabled() ? new RedisOps(settings.connection().open(), metrics::roundTrip) : null;
         this.failures = new HotTierFailurePolicy(settings, keys, state, metrics, ops);
         this.writer = new HotTierWriter(settings, keys, codec, ops, metrics, failures);
-    }
-
-    private static RedisOps connect(HotTierSettings b, HotTierMetrics metrics) {
-        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(Math.toIntExact(b.connectTimeout().toMillis()))
-                .socketTimeoutMillis(Math.toIntExact(b.readTimeout().toMillis()))
-                .clientName("modularddd-hot-tier")
-                // CLIENT SETINFO is unknown before Redis 7.2: skip it rather than provoke two errors per connection
-                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
-                .ssl(b.endpoints().get(0).ssl());
-        if (b.user() != null) {
-            config.user(b.user());
-        }
-        if (b.password() != null) {
-            config.password(b.password());
-        }
-        ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(b.maxConnections());
-        pool.setMaxIdle(b.maxConnections());
-        pool.setBlockWhenExhausted(true);
-        // waiting for a free connection is bounded like connecting: a stuck pool costs a timeout, not forever
-        pool.setMaxWait(b.connectTimeout().plus(b.readTimeout()));
-        if (!b.cluster()) {
-            RedisEndpoint e = b.endpoints().get(0);
-            config.database(e.database());
-            RedisClient client = RedisClient.builder()
-                    .hostAndPort(e.host(), e.port())
-                    .clientConfig(config.build())
-                    .poolConfig(pool)
-                    .build();
-            return RedisOps.standalone(client, metrics::roundTrip);
-        }
-        Set<HostAndPort> nodes = new LinkedHashSet<>();
-        for (RedisEndpoint e : b.endpoints()) {
-            nodes.add(new HostAndPort(e.host(), e.port()));
-        }
-        RedisClusterClient client = RedisClusterClient.builder()
-                .nodes(nodes)
-                .clientConfig(config.build())
-                .poolConfig(pool)
-                .maxAttempts(2)
-                .maxTotalRetriesDuration(b.connectTimeout().plus(b.readTimeout()).multipliedBy(2))
-                .build();
-        return RedisOps.cluster(client, metrics::roundTrip);
     }
 
     /**

@@ -7,11 +7,6 @@ import io.modularddd.core.serialization.EventSerializer;
 import io.modularddd.core.serialization.JacksonEventSerializer;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Objects;
-import java.util.Set;
 
 /**
  * Configures a {@link RedisHotTier}; start with {@link RedisHotTier#builder()}. Each setter validates
@@ -25,21 +20,17 @@ import java.util.Set;
  * hand (ADR 0205).
  */
 public final class RedisHotTierBuilder {
-    private final Set<String> set = new HashSet<>();
-    private final List<RedisEndpoint> endpoints = new ArrayList<>();
-    private boolean cluster;
-    private String user;
-    private String password;
+    /** Server or cluster, credentials, timeouts and pool size, checked as for the other Redis builders. */
+    private final RedisConnectionOptions connection = new RedisConnectionOptions("a hot tier",
+            RedisHotTier.DEFAULT_CONNECT_TIMEOUT, RedisHotTier.DEFAULT_READ_TIMEOUT,
+            RedisHotTier.DEFAULT_MAX_CONNECTIONS);
     private JacksonEventSerializer serializer;
     private Duration ttl = RedisHotTier.DEFAULT_TTL;
     private boolean enabled = true;
     private HotTierFormat format = HotTierFormat.MESSAGE_PACK;
     private HotTierCompression compression = RedisHotTier.DEFAULT_COMPRESSION;
-    private Duration connectTimeout = RedisHotTier.DEFAULT_CONNECT_TIMEOUT;
-    private Duration readTimeout = RedisHotTier.DEFAULT_READ_TIMEOUT;
     private Duration retryAfterFailure = RedisHotTier.DEFAULT_RETRY_AFTER_FAILURE;
     private String keyPrefix = StreamKeys.DEFAULT_PREFIX;
-    private int maxConnections = RedisHotTier.DEFAULT_MAX_CONNECTIONS;
     private int readPageSize = RedisHotTier.DEFAULT_READ_PAGE_SIZE;
     private MeterRegistry meterRegistry;
     private Clock clock = Clock.systemUTC();
@@ -49,12 +40,7 @@ public final class RedisHotTierBuilder {
 
     /** Refuses a second call of {@code setting}; {@code shown} is how its first value is shown (never a secret). */
     private void once(String setting, Object shown) {
-        BuilderChecks.setOnce(setting, !set.add(setting), shown);
-    }
-
-    /** The endpoints given so far, as shown in messages: without credentials. */
-    private String shownEndpoints() {
-        return endpoints.stream().map(RedisEndpoint::display).toList().toString();
+        connection.once(setting, shown);
     }
 
     /**
@@ -67,12 +53,7 @@ public final class RedisHotTierBuilder {
      * @throws IllegalStateException    when a server or cluster was already set
      */
     public RedisHotTierBuilder uri(String uri) {
-        RedisEndpoint endpoint = RedisEndpoint.parse("uri", uri);
-        BuilderChecks.noConflict(set.contains("cluster"), "uri cannot be combined with cluster(...): a hot tier "
-                + "talks to one standalone server or to one cluster");
-        once("uri", shownEndpoints());
-        endpoints.add(endpoint);
-        credentialsFrom(endpoint, "uri");
+        connection.uri(uri);
         return this;
     }
 
@@ -87,44 +68,8 @@ public final class RedisHotTierBuilder {
      * @throws IllegalStateException    when a server or cluster was already set
      */
     public RedisHotTierBuilder cluster(String... seedUris) {
-        BuilderChecks.notNull("cluster", seedUris);
-        if (seedUris.length == 0) {
-            throw new IllegalArgumentException("cluster needs at least one seed URI such as "
-                    + "\"redis://127.0.0.1:7000\"");
-        }
-        BuilderChecks.noConflict(set.contains("uri"), "cluster cannot be combined with uri(...): a hot tier "
-                + "talks to one standalone server or to one cluster");
-        List<RedisEndpoint> parsed = new ArrayList<>();
-        for (int i = 0; i < seedUris.length; i++) {
-            RedisEndpoint e = RedisEndpoint.parse("cluster[" + i + "]", seedUris[i]);
-            if (e.database() != 0) {
-                throw new IllegalArgumentException("cluster[" + i + "] names database " + e.database()
-                        + ", but Redis Cluster has only database 0: \"" + e.display() + "\"");
-            }
-            if (!parsed.isEmpty() && (e.ssl() != parsed.get(0).ssl()
-                    || !Objects.equals(e.user(), parsed.get(0).user())
-                    || !Objects.equals(e.password(), parsed.get(0).password()))) {
-                throw new IllegalArgumentException("cluster[" + i + "] (" + e.display() + ") differs from "
-                        + "cluster[0] in TLS or credentials; all seeds of one cluster must agree");
-            }
-            parsed.add(e);
-        }
-        once("cluster", shownEndpoints());
-        endpoints.addAll(parsed);
-        cluster = true;
-        credentialsFrom(parsed.get(0), "cluster");
+        connection.cluster(seedUris);
         return this;
-    }
-
-    private void credentialsFrom(RedisEndpoint e, String setting) {
-        if (e.password() == null && e.user() == null) {
-            return;
-        }
-        BuilderChecks.noConflict(set.contains("credentials"), setting + " carries credentials, but "
-                + "credentials(...) was already set; give them once");
-        set.add("credentials");
-        user = e.user();
-        password = e.password();
     }
 
     /**
@@ -137,12 +82,7 @@ public final class RedisHotTierBuilder {
      * @throws IllegalStateException    when credentials were already given
      */
     public RedisHotTierBuilder credentials(String user, String password) {
-        if (password == null || password.isEmpty()) {
-            throw new IllegalArgumentException("credentials needs a non-empty password");
-        }
-        once("credentials", "***");
-        this.user = user;
-        this.password = password;
+        connection.credentials(user, password);
         return this;
     }
 
@@ -238,9 +178,7 @@ public final class RedisHotTierBuilder {
      * @throws IllegalArgumentException when out of range
      */
     public RedisHotTierBuilder connectTimeout(Duration timeout) {
-        BuilderChecks.inRange("connectTimeout", timeout, Duration.ofMillis(1), Duration.ofSeconds(60));
-        once("connectTimeout", this.connectTimeout);
-        this.connectTimeout = timeout;
+        connection.connectTimeout(timeout);
         return this;
     }
 
@@ -252,9 +190,7 @@ public final class RedisHotTierBuilder {
      * @throws IllegalArgumentException when out of range
      */
     public RedisHotTierBuilder readTimeout(Duration timeout) {
-        BuilderChecks.inRange("readTimeout", timeout, Duration.ofMillis(1), Duration.ofSeconds(60));
-        once("readTimeout", this.readTimeout);
-        this.readTimeout = timeout;
+        connection.readTimeout(timeout);
         return this;
     }
 
@@ -295,9 +231,7 @@ public final class RedisHotTierBuilder {
      * @throws IllegalArgumentException when out of range
      */
     public RedisHotTierBuilder maxConnections(int connections) {
-        BuilderChecks.inRange("maxConnections", connections, 1, 1024);
-        once("maxConnections", this.maxConnections);
-        this.maxConnections = connections;
+        connection.maxConnections(connections);
         return this;
     }
 
@@ -355,12 +289,12 @@ public final class RedisHotTierBuilder {
             throw new IllegalStateException("serializer(...) is required: pass the JacksonEventSerializer of the "
                     + "warm store; the hot tier decodes events only through its EventTypeRegistry");
         }
-        if (enabled && endpoints.isEmpty()) {
+        if (enabled && !connection.hasEndpoints()) {
             throw new IllegalStateException("an enabled hot tier needs a Redis: call uri(\"redis://host:port\") or "
                     + "cluster(...), or enabled(false)");
         }
-        return new RedisHotTier(new HotTierSettings(enabled, endpoints, cluster, user, password, serializer, keyPrefix,
-                ttl, format, compression, connectTimeout, readTimeout, retryAfterFailure, maxConnections,
-                readPageSize, meterRegistry != null ? meterRegistry : new SimpleMeterRegistry(), clock));
+        return new RedisHotTier(new HotTierSettings(enabled, connection.settings("modularddd-hot-tier"), serializer,
+                keyPrefix, ttl, format, compression, retryAfterFailure, readPageSize,
+                meterRegistry != null ? meterRegistry : new SimpleMeterRegistry(), clock));
     }
 }

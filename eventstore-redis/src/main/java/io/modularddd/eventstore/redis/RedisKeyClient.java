@@ -1,6 +1,11 @@
 package io.modularddd.eventstore.redis;
 
+import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.RedisClient;
@@ -16,17 +21,19 @@ import redis.clients.jedis.exceptions.JedisRedirectionException;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
- * A Jedis client (standalone or cluster) for stores whose every operation touches one key: simple
- * commands go through {@link #jedis()}, which follows cluster redirections itself; a WATCH/MULTI/EXEC
- * or a pipelined transaction runs on {@link #connection(String)}, a pooled connection to the node
- * that owns the key's slot, because {@code RedisClusterClient} offers no transactions (see
- * {@link RedisOps}).
+ * A Jedis client (standalone or cluster), opened by {@link RedisConnection#open()}, for the hot tier
+ * ({@link RedisOps}), the snapshot store and the aggregate statistics: simple commands go through
+ * {@link #jedis()}, which follows cluster redirections itself; a WATCH/MULTI/EXEC or a pipelined
+ * transaction runs on {@link #connection(String)}, a pooled connection to the node that owns the key's
+ * slot, because {@code RedisClusterClient} offers no transactions (see {@link RedisOps}); commands on
+ * many keys go through one {@link #pipeline()}.
  */
 final class RedisKeyClient implements AutoCloseable {
 
     private final UnifiedJedis client;
     private final RedisClient standalone;
     private final RedisClusterClient cluster;
+    private final ExecutorService callerRuns = new CallerRunsExecutor();
 
     private RedisKeyClient(UnifiedJedis client, RedisClient standalone, RedisClusterClient cluster) {
         this.client = client;
@@ -46,6 +53,17 @@ final class RedisKeyClient implements AutoCloseable {
         return client;
     }
 
+    boolean isCluster() {
+        return cluster != null;
+    }
+
+    /** A pipeline for commands on many keys: a cluster pipeline on Redis Cluster; the caller closes it. */
+    AbstractPipeline pipeline() {
+        // a cluster pipeline spanning nodes would otherwise start threads of its own for each sync;
+        // replies are read node after node in the caller's thread (all requests are already sent)
+        return standalone != null ? standalone.pipelined() : cluster.pipelined(callerRuns);
+    }
+
     /** A pooled connection to the node serving {@code key}; the caller closes it (back to the pool). */
     Connection connection(String key) {
         return standalone != null ? standalone.getPool().getResource()
@@ -54,8 +72,9 @@ final class RedisKeyClient implements AutoCloseable {
 
     /**
      * After an error on a slot connection of a cluster, sends one key-routed command through the
-     * cluster client: if the slot moved, the client follows MOVED/ASK and refreshes its slot map, so
-     * the next slot connection goes to the new owner.
+     * cluster client: if the slot moved (MOVED/ASK, which a per-slot MULTI/EXEC and a cluster pipeline
+     * do not follow), the client follows the redirection and refreshes its slot map, so the next slot
+     * connection goes to the new owner.
      *
      * @return true on a cluster (a retry may now succeed)
      */
@@ -114,5 +133,37 @@ final class RedisKeyClient implements AutoCloseable {
     @Override
     public void close() {
         client.close();
+    }
+
+    /** Runs each task in the calling thread. */
+    private static final class CallerRunsExecutor extends AbstractExecutorService {
+        @Override
+        public void execute(Runnable command) {
+            command.run();
+        }
+
+        @Override
+        public void shutdown() {
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return false;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return false;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return false;
+        }
     }
 }

@@ -6,14 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.AbstractExecutorService;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.Connection;
-import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
@@ -25,7 +21,6 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.params.ZRangeParams;
 import redis.clients.jedis.resps.Tuple;
-import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
  * Every Redis command the hot tier sends, for a standalone server ({@link RedisClient}) or a cluster
@@ -59,30 +54,22 @@ final class RedisOps implements AutoCloseable {
         WRITTEN, EPOCH_CHANGED, WOULD_CREATE_TAIL, ABORTED
     }
 
+    private final RedisKeyClient redis;
     private final UnifiedJedis client;
-    private final RedisClient standalone;
-    private final RedisClusterClient cluster;
-    private final ExecutorService callerRuns = new CallerRunsExecutor();
     private final Consumer<String> roundTrip;
 
-    private RedisOps(UnifiedJedis client, RedisClient standalone, RedisClusterClient cluster,
-                     Consumer<String> roundTrip) {
-        this.client = client;
-        this.standalone = standalone;
-        this.cluster = cluster;
+    /**
+     * @param redis     the client, from {@link RedisConnection#open()}; closed by {@link #close()}
+     * @param roundTrip told the kind of every round trip (for the meters)
+     */
+    RedisOps(RedisKeyClient redis, Consumer<String> roundTrip) {
+        this.redis = redis;
+        this.client = redis.jedis();
         this.roundTrip = roundTrip;
     }
 
-    static RedisOps standalone(RedisClient client, Consumer<String> roundTrip) {
-        return new RedisOps(client, client, null, roundTrip);
-    }
-
-    static RedisOps cluster(RedisClusterClient client, Consumer<String> roundTrip) {
-        return new RedisOps(client, null, client, roundTrip);
-    }
-
     boolean isCluster() {
-        return cluster != null;
+        return redis.isCluster();
     }
 
     /**
@@ -313,37 +300,17 @@ final class RedisOps implements AutoCloseable {
 
     /** Destroys idle pooled connections, after a connection failure showed they may be dead. */
     void clearIdleConnections() {
-        try {
-            if (standalone != null) {
-                standalone.getPool().clear();
-            } else {
-                for (ConnectionPool pool : cluster.getClusterNodes().values()) {
-                    pool.clear();
-                }
-            }
-        } catch (RuntimeException e) {
-            // best effort: a pool that cannot be cleared now will replace broken connections as they fail
-        }
+        redis.clearIdleConnections();
     }
 
     /**
-     * On a cluster, sends one key-routed command through the cluster client after an error on a
-     * slot connection: if the slot moved (MOVED/ASK, which the per-slot MULTI/EXEC and the cluster
-     * pipeline do not follow), the client follows the redirection and refreshes its slot map, so the
-     * next per-slot connection goes to the new owner.
+     * On a cluster, lets the client learn where {@code key}'s slot went after an error on a slot
+     * connection (see {@link RedisKeyClient#reroute}).
      *
      * @return true on a cluster (a retry may now succeed)
      */
     private boolean reroute(StreamKey key) {
-        if (cluster == null) {
-            return false;
-        }
-        try {
-            cluster.exists(key.setBytes());
-        } catch (RuntimeException e) {
-            // the original failure is what the caller reports
-        }
-        return true;
+        return redis.reroute(key.setBytes());
     }
 
     private static void checkExec(Object reply, StreamKey key) {
@@ -358,9 +325,7 @@ final class RedisOps implements AutoCloseable {
     }
 
     private AbstractPipeline pipeline() {
-        // a cluster pipeline spanning nodes would otherwise start threads of its own for each sync;
-        // replies are read node after node in the caller's thread (all requests are already sent)
-        return standalone != null ? standalone.pipelined() : cluster.pipelined(callerRuns);
+        return redis.pipeline();
     }
 
     private Pipeline dedicated(StreamKey key) {
@@ -368,8 +333,7 @@ final class RedisOps implements AutoCloseable {
     }
 
     private Connection connection(StreamKey key) {
-        return standalone != null ? standalone.getPool().getResource()
-                : cluster.getConnectionFromSlot(JedisClusterCRC16.getSlot(key.set()));
+        return redis.connection(key.set());
     }
 
     /** {@code ZRANGE key from to BYSCORE LIMIT 0 limit}; an upper bound past exact doubles is {@code +inf}. */
@@ -380,38 +344,6 @@ final class RedisOps implements AutoCloseable {
 
     @Override
     public void close() {
-        client.close();
-    }
-
-    /** Runs each task in the calling thread. */
-    private static final class CallerRunsExecutor extends AbstractExecutorService {
-        @Override
-        public void execute(Runnable command) {
-            command.run();
-        }
-
-        @Override
-        public void shutdown() {
-        }
-
-        @Override
-        public List<Runnable> shutdownNow() {
-            return List.of();
-        }
-
-        @Override
-        public boolean isShutdown() {
-            return false;
-        }
-
-        @Override
-        public boolean isTerminated() {
-            return false;
-        }
-
-        @Override
-        public boolean awaitTermination(long timeout, TimeUnit unit) {
-            return false;
-        }
+        redis.close();
     }
 }
