@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.modularddd.core.AggregateId;
+import io.modularddd.core.InvalidInputException;
 import io.modularddd.core.internal.BuilderChecks;
 import io.modularddd.core.internal.Checks;
 import io.modularddd.core.snapshot.AggregateStatistics;
@@ -80,10 +81,10 @@ public final class InMemoryAggregateStats implements AggregateStats {
      */
     @Override
     public void recordLoad(AggregateId aggregateId, String aggregateType, long eventsReplayed, long loadNanos) {
-        Checks.notNull("aggregateId", aggregateId);
+        checkSample(aggregateId, aggregateType, "eventsReplayed", eventsReplayed, "loadNanos", loadNanos);
         long now = ticker.read();
-        windows.get(aggregateId, k -> new Window(now)).load(Math.floorDiv(now, bucketNanos), Math.max(0, eventsReplayed),
-                Math.max(0, loadNanos));
+        windows.get(aggregateId, k -> new Window(now)).load(Math.floorDiv(now, bucketNanos), eventsReplayed,
+                loadNanos);
     }
 
     /**
@@ -93,12 +94,23 @@ public final class InMemoryAggregateStats implements AggregateStats {
      */
     @Override
     public void recordAppend(AggregateId aggregateId, String aggregateType, long events, long bytes) {
-        Checks.notNull("aggregateId", aggregateId);
-        if (events <= 0) {
+        checkSample(aggregateId, aggregateType, "events", events, "bytes", bytes);
+        if (events == 0) {
             return;
         }
         long now = ticker.read();
-        windows.get(aggregateId, k -> new Window(now)).append(Math.floorDiv(now, bucketNanos), events, Math.max(0, bytes));
+        windows.get(aggregateId, k -> new Window(now)).append(Math.floorDiv(now, bucketNanos), events, bytes);
+    }
+
+    /** The same rule as every {@code AggregateStats}: no null id or type, no negative count. */
+    private static void checkSample(AggregateId id, String type, String first, long a, String second, long b) {
+        Checks.notNull("aggregateId", id);
+        Checks.notNull("aggregateType", type);
+        if (a < 0 || b < 0) {
+            String name = a < 0 ? first : second;
+            throw new InvalidInputException(name, name + " must not be negative but was " + (a < 0 ? a : b)
+                    + " (aggregate '" + id.value() + "')");
+        }
     }
 
     /**

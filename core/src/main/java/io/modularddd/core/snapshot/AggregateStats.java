@@ -9,7 +9,10 @@ import io.modularddd.core.AggregateId;
  * {@code modular-ddd-eventstore-redis}) lets every node of a cluster see the same access frequency.
  *
  * <p>Recording must be cheap and must never fail the caller: an implementation that cannot record
- * (Redis down) drops the sample, logs and counts it. Implementations are thread-safe.
+ * (Redis down) drops the sample, logs and counts it. Bad arguments — a null id or type, a negative
+ * count — are {@link io.modularddd.core.InvalidInputException}s everywhere. The
+ * {@code AggregateStatsContract} in {@code modular-ddd-testkit} checks every implementation.
+ * Implementations are thread-safe.
  */
 public interface AggregateStats {
 

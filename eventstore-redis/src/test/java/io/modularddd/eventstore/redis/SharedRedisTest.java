@@ -66,6 +66,16 @@ class SharedRedisTest {
         }
     }
 
+    /** The testkit's contract on shared Redis statistics. */
+    @Nested
+    class StatsContract extends io.modularddd.testkit.AggregateStatsContract {
+        @Override
+        protected io.modularddd.core.snapshot.AggregateStats createStats() {
+            return target.stats(PREFIX + ":statscontract:" + java.util.UUID.randomUUID().toString().substring(0, 8))
+                    .build();
+        }
+    }
+
     @Nested
     class Stats extends RedisAggregateStatsSuite {
         @Override
