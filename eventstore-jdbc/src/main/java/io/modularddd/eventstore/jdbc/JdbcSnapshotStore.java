@@ -142,18 +142,26 @@ final class JdbcSnapshotStore implements SnapshotStore {
         this.newest = render.render(DSL.select(type, version, schemaVersion, length, crc, createdAtRead, data)
                 .from(t).where(id.eq(DSL.val(null, id))).orderBy(id.desc(), version.desc())
                 .limit(DSL.inline(1)));
-        // the newest snapshot and, in the same statement, the stream's state (its last version and its row in the
-        // streams table): the snapshotting repository's two reads in one round trip. Parameters: the id five times
+        // the newest snapshot and, in the same statement, the stream's state (its last version, one index entry, and
+        // its row in the streams table, joined by primary key): the snapshotting repository's two reads in one round
+        // trip. Parameters: the id twice
         AppendStatements statements = new AppendStatements(dialect, events, JdbcEventStore.jooqSettings());
-        this.newestWithState = render.render(DSL.select(type, version, schemaVersion, length, crc, createdAtRead, data,
+        Table<Record> sn = t.as("sn");
+        Table<Record> st = events.streams.as("st");
+        Field<String> snId = DSL.field(DSL.name("sn", "aggregate_id"), String.class);
+        Field<Long> snVersion = DSL.field(DSL.name("sn", "version"), Long.class);
+        Field<?> snCreated = DSL.field(DSL.name("sn", "created_at"), SQLDataType.LOCALDATETIME(6));
+        this.newestWithState = render.render(DSL.select(
+                        DSL.field(DSL.name("sn", "aggregate_type")), snVersion,
+                        DSL.field(DSL.name("sn", "schema_version")), DSL.field(DSL.name("sn", "data_length")),
+                        DSL.field(DSL.name("sn", "data_crc32c")),
+                        dialect.mysqlFamily() ? DSL.cast(snCreated, SQLDataType.VARCHAR(26)) : snCreated,
+                        DSL.field(DSL.name("sn", "data")),
                         DSL.field(statements.lastVersion(DSL.val((String) null, events.aggregateId))),
-                        DSL.field(DSL.select(events.deletedThrough).from(events.streams)
-                                .where(events.streamId.eq(DSL.val((String) null, events.streamId)))),
-                        DSL.field(DSL.select(events.truncatedBefore).from(events.streams)
-                                .where(events.streamId.eq(DSL.val((String) null, events.streamId)))),
-                        DSL.field(DSL.select(events.erasedAt).from(events.streams)
-                                .where(events.streamId.eq(DSL.val((String) null, events.streamId)))))
-                .from(t).where(id.eq(DSL.val(null, id))).orderBy(id.desc(), version.desc())
+                        DSL.field(DSL.name("st", "deleted_through")), DSL.field(DSL.name("st", "truncated_before")),
+                        DSL.field(DSL.name("st", "erased_at")))
+                .from(sn).leftJoin(st).on(DSL.field(DSL.name("st", "aggregate_id"), String.class).eq(snId))
+                .where(snId.eq(DSL.val((String) null, snId))).orderBy(snId.desc(), snVersion.desc())
                 .limit(DSL.inline(1)));
         this.pruneBound = render.render(DSL.select(version).from(t).where(id.eq(DSL.val(null, id)))
                 .orderBy(id.desc(), version.desc()).limit(DSL.inline(1)).offset(DSL.inline(this.keep)));
@@ -323,9 +331,8 @@ final class JdbcSnapshotStore implements SnapshotStore {
         }
         ensureOpen();
         try (Connection c = pools.reads.getConnection(); PreparedStatement ps = c.prepareStatement(newestWithState)) {
-            for (int i = 1; i <= 5; i++) {
-                ps.setString(i, aggregateId.value());
-            }
+            ps.setString(1, aggregateId.value());
+            ps.setString(2, aggregateId.value());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return new StateAndSnapshot(owner.streamState(aggregateId), Optional.empty());

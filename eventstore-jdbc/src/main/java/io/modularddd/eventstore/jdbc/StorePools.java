@@ -165,7 +165,7 @@ final class StorePools {
         HikariConfig config = new HikariConfig();
         // the pool gets a data source, never the URL: HikariCP's debug output would print the URL, and it
         // masks only some of the ways a URL can carry a password
-        config.setDataSource(new UrlDataSource(jdbcUrl, username, password, driverProperties(jdbcUrl, autoCommit)));
+        config.setDataSource(new UrlDataSource(jdbcUrl, username, password, driverProperties(jdbcUrl)));
         config.setMaximumPoolSize(size);
         config.setMinimumIdle(Math.min(2, size));
         config.setPoolName(name);
@@ -180,13 +180,14 @@ final class StorePools {
     }
 
     /**
-     * Driver settings for the append pool: on MariaDB Connector/J, server-side prepared statements, so
-     * the state query and the insert are parsed once per connection instead of once per transaction —
-     * that time is spent holding the head-row lock. Settings in the URL win.
+     * Driver settings for both pools: on MariaDB Connector/J, server-side prepared statements, so a
+     * statement is parsed once per connection instead of once per execution — for appends that time is
+     * spent holding the head-row lock; for reads it made a snapshotted load (snapshot + stream state in one
+     * statement) 253 → 212 µs here (docs/benchmarks.md). Settings in the URL win.
      */
-    private static Properties driverProperties(String jdbcUrl, boolean readPool) {
+    private static Properties driverProperties(String jdbcUrl) {
         Properties props = new Properties();
-        if (!readPool && jdbcUrl.startsWith("jdbc:mariadb:") && !jdbcUrl.contains("useServerPrepStmts")) {
+        if (jdbcUrl.startsWith("jdbc:mariadb:") && !jdbcUrl.contains("useServerPrepStmts")) {
             props.setProperty("useServerPrepStmts", "true");
         }
         return props;
