@@ -28,28 +28,16 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * so on Redis Cluster a queue lives in one slot and its transactions never cross slots. An entry carries
  * the command id, type name, payload and the count of earlier attempts (see {@link QueueEntries}).
  *
- * <h2>How each guarantee is kept, without Lua</h2>
- * <ul>
- *   <li><b>Send, idempotent and never half-done:</b> {@code WATCH} the id key and check that it is absent,
- *       then {@code MULTI; SET idKey PX retention; XADD; EXEC}. The id key and the entry appear together or
- *       not at all, so a sender that crashed anywhere can send again with the same id: either the first
- *       send happened ({@code false}) or it did not and this one adds it.</li>
- *   <li><b>Delivery:</b> {@code XREADGROUP ... >} (blocking on a separate pool when {@code maxWait} is
- *       positive) hands new entries to one consumer; the group's pending entries list records the holder,
- *       the idle time and the delivery count.</li>
- *   <li><b>Lease:</b> {@code XAUTOCLAIM} with the lease time as minimum idle time moves entries whose holder
- *       went silent to the polling consumer and raises their delivery count; each client tries it at most
- *       every quarter lease (10 ms to 5 s), so an abandoned entry is taken again within that of its lease
- *       running out.</li>
- *   <li><b>Attempts:</b> attempt = earlier attempts stored in the entry + the entry's delivery count.</li>
- *   <li><b>Acknowledge:</b> {@code MULTI; XACK; XDEL; EXEC}: the entry leaves the stream, which therefore
- *       holds only waiting and in-flight commands (no trimming by length, which would drop waiting ones).</li>
- *   <li><b>Fail:</b> when the consumer still holds the entry, {@code MULTI; XACK; XDEL; XADD; EXEC} replaces
- *       it by a new entry carrying attempt count and error, delivered again at once; after
- *       {@link #maxAttempts()} the new entry goes to the dead-letter stream instead. An entry claimed with
- *       more attempts than allowed (its holders kept dying), and a damaged entry (fields missing or invalid),
- *       are moved to the dead letters by the poll that finds them, never delivered.</li>
- * </ul>
+ * <h2>How the guarantees are kept, without Lua</h2>
+ * A send is {@code WATCH idKey}, then {@code MULTI; SET idKey PX retention; XADD; EXEC} when the id is new:
+ * the id key and the entry appear together or not at all, so a sender that crashed anywhere sends again
+ * with the same id. A poll first takes over entries idle for longer than the lease ({@code XAUTOCLAIM}, at
+ * most every quarter lease per client and queue, 10 ms to 5 s), then reads new ones ({@code XREADGROUP >},
+ * blocking on a separate pool). Attempt = earlier attempts stored in the entry + its delivery count in the
+ * pending entries list. Acknowledging is {@code MULTI; XACK; XDEL; EXEC} (the stream holds only waiting and
+ * in-flight commands); failing replaces the entry by a new one carrying attempt and error, or — after
+ * {@link #maxAttempts()} — moves it to the dead-letter stream, in one {@code MULTI}. Entries claimed with
+ * more attempts than allowed (their holders kept dying) and damaged entries go to the dead letters too.
  *
  * <h2>Failures</h2>
  * Bad arguments are {@link InvalidInputException}s. A Redis failure is an {@link EventStoreException}

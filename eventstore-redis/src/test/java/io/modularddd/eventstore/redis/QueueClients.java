@@ -47,24 +47,6 @@ final class QueueClients {
         return killed;
     }
 
-    /** How many connections carry the queue client's name, on every node. */
-    static int count(UnifiedJedis inspector, RedisCommandQueue queue) {
-        String name = queue.clientName();
-        int found = 0;
-        if (inspector instanceof RedisClusterClient cluster) {
-            for (ConnectionPool pool : cluster.getClusterNodes().values()) {
-                try (Connection c = pool.getResource()) {
-                    found += ids(c, name).length;
-                }
-            }
-        } else {
-            try (Connection c = ((RedisClient) inspector).getPool().getResource()) {
-                found += ids(c, name).length;
-            }
-        }
-        return found;
-    }
-
     /** How many connections of the queue client are blocked in a command ({@code flags} with {@code b}). */
     static int blocked(UnifiedJedis inspector, RedisCommandQueue queue) {
         String name = queue.clientName();
