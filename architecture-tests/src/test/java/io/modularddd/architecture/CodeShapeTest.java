@@ -30,8 +30,8 @@ class CodeShapeTest {
     private static final Map<String, List<String>> PUBLIC_TYPES = Map.of(
             "eventstore-jdbc", List.of("JdbcDialect", "JdbcEventStore", "JdbcEventStoreBuilder"),
             "eventstore-redis", List.of("HotTierCompression", "HotTierFormat", "RedisAggregateStats",
-                    "RedisAggregateStatsBuilder", "RedisHotTier", "RedisHotTierBuilder", "RedisSnapshotStore",
-                    "RedisSnapshotStoreBuilder", "TieredEventStore"),
+                    "RedisAggregateStatsBuilder", "RedisCommandQueue", "RedisCommandQueueBuilder", "RedisHotTier",
+                    "RedisHotTierBuilder", "RedisSnapshotStore", "RedisSnapshotStoreBuilder", "TieredEventStore"),
             "testkit", List.of("AggregateStatsContract", "CacheTierContract", "CommandQueueContract",
                     "ContractEvents", "EventStoreContract",
                     "ServiceFixtures", "SnapshotStoreContract"));

@@ -41,6 +41,20 @@ record RedisConnection(List<RedisEndpoint> endpoints, boolean cluster, String us
      * reads the slot map from a seed at once.
      */
     RedisKeyClient open() {
+        return open(maxConnections, Duration.ZERO);
+    }
+
+    /**
+     * Opens a second pool of {@code connections} for blocking reads ({@code XREADGROUP ... BLOCK}), so a
+     * reader waiting on the server never holds a connection the other commands need. A blocking command
+     * may take up to {@code longestBlock} plus the read timeout to answer; waiting for a free connection of
+     * this pool is bounded by connect + read timeout + {@code longestBlock} (another reader's block).
+     */
+    RedisKeyClient openForBlockingReads(int connections, Duration longestBlock) {
+        return open(connections, longestBlock);
+    }
+
+    private RedisKeyClient open(int poolSize, Duration longestBlock) {
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(Math.toIntExact(connectTimeout.toMillis()))
                 .socketTimeoutMillis(Math.toIntExact(readTimeout.toMillis()))
@@ -48,6 +62,11 @@ record RedisConnection(List<RedisEndpoint> endpoints, boolean cluster, String us
                 // CLIENT SETINFO is unknown before Redis 7.2: skip it rather than provoke two errors per connection
                 .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
                 .ssl(endpoints.get(0).ssl());
+        if (!longestBlock.isZero()) {
+            // a blocking command's socket timeout; Jedis's default, 0, would wait forever on a dead server.
+            // Only on the blocking-read pool: elsewhere 0 stays what a subscriber connection needs
+            config.blockingSocketTimeoutMillis(Math.toIntExact(readTimeout.plus(longestBlock).toMillis()));
+        }
         if (user != null) {
             config.user(user);
         }
@@ -55,11 +74,11 @@ record RedisConnection(List<RedisEndpoint> endpoints, boolean cluster, String us
             config.password(password);
         }
         ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(maxConnections);
-        pool.setMaxIdle(maxConnections);
+        pool.setMaxTotal(poolSize);
+        pool.setMaxIdle(poolSize);
         pool.setBlockWhenExhausted(true);
         // waiting for a free connection is bounded like connecting: a stuck pool costs a timeout, not forever
-        pool.setMaxWait(connectTimeout.plus(readTimeout));
+        pool.setMaxWait(connectTimeout.plus(readTimeout).plus(longestBlock));
         if (!cluster) {
             RedisEndpoint e = endpoints.get(0);
             config.database(e.database());

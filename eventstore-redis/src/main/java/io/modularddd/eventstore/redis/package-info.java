@@ -19,5 +19,10 @@
  * {@code SnapshotStore} in Redis, one key per aggregate, compare-and-set by WATCH/MULTI/EXEC) and
  * {@link io.modularddd.eventstore.redis.RedisAggregateStats} (core's {@code AggregateStats}, counters
  * shared by every node), each with its builder; see {@code docs/redis-snapshots.md}.
+ *
+ * <p>The durable command queue: {@link io.modularddd.eventstore.redis.RedisCommandQueue} (core's
+ * {@code CommandQueue} on Redis Streams with a consumer group: named queues, idempotent sends, leases taken
+ * over with {@code XAUTOCLAIM}, dead letters) and its
+ * {@link io.modularddd.eventstore.redis.RedisCommandQueueBuilder}; see {@code docs/command-queue-redis.md}.
  */
 package io.modularddd.eventstore.redis;

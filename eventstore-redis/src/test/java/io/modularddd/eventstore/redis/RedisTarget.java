@@ -78,6 +78,20 @@ final class RedisTarget implements AutoCloseable {
         return "mddt:" + name + ":" + UUID.randomUUID().toString().substring(0, 8);
     }
 
+    /** A command-queue builder already pointed at this target, with the given key prefix. */
+    RedisCommandQueueBuilder queue(String prefix) {
+        RedisCommandQueueBuilder b = RedisCommandQueue.builder().keyPrefix(prefix);
+        if (seeds != null) {
+            b.cluster(seeds);
+        } else {
+            b.uri(uri);
+        }
+        if (password != null) {
+            b.credentials(null, password);
+        }
+        return b;
+    }
+
     /** A builder already pointed at this target, with the given key prefix. */
     RedisHotTierBuilder tier(String prefix) {
         RedisHotTierBuilder b = RedisHotTier.builder().keyPrefix(prefix);
