@@ -32,7 +32,7 @@ class CodeShapeTest {
             "eventstore-redis", List.of("HotTierCompression", "HotTierFormat", "RedisAggregateStats",
                     "RedisAggregateStatsBuilder", "RedisHotTier", "RedisHotTierBuilder", "RedisSnapshotStore",
                     "RedisSnapshotStoreBuilder", "TieredEventStore"),
-            "testkit", List.of("AggregateStatsContract", "CacheTierContract", "ContractEvents", "EventStoreContract",
+            "testkit", List.of("AggregateFixture", "AggregateStatsContract", "CacheTierContract", "ContractEvents", "EventStoreContract",
                     "ServiceFixtures", "SnapshotStoreContract"));
 
     private final Path root = findRoot();
