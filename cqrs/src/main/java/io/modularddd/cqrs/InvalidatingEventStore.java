@@ -33,7 +33,7 @@ final class InvalidatingEventStore extends ForwardingEventStore {
             invalidateAfterUnknown(tags, e);
             throw e;
         }
-        invalidate(tags, List.of(request), List.of(result));
+        invalidate(tags, List.of(result));
         return result;
     }
 
@@ -48,11 +48,11 @@ final class InvalidatingEventStore extends ForwardingEventStore {
             invalidateAfterUnknown(tags, e);
             throw e;
         }
-        invalidate(tags, requests, results);
+        invalidate(tags, results);
         return results;
     }
 
-    private void invalidate(Set<String> tags, List<AppendRequest> requests, List<AppendResult> results) {
+    private void invalidate(Set<String> tags, List<AppendResult> results) {
         if (tags.isEmpty()) {
             return;
         }

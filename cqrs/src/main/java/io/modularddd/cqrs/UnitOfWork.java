@@ -43,7 +43,8 @@ import java.util.Map;
  *   <li>load through the repository they wrap (snapshots and caching included), and return the same
  *       instance when one aggregate is loaded twice, so a handler never holds two diverging copies;</li>
  *   <li>record a {@code save} instead of appending (it returns {@code Optional.empty()}: the positions are
- *       only known at commit). Only saved aggregates are appended; each with the version it was loaded at
+ *       only known at commit). Only saved aggregates are appended, in the order the unit first met them
+ *       (by load or save); each with the version it was loaded at
  *       as the expected version, so a concurrent writer makes the whole batch fail with a
  *       {@link io.modularddd.core.ConcurrencyConflictException} — retried by {@link ConflictRetry} outside
  *       this middleware.</li>
