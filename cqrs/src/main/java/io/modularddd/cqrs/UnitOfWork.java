@@ -139,18 +139,26 @@ public final class UnitOfWork implements CommandMiddleware {
 
     /** The aggregates one command loaded and saved, by stream. Confined to the dispatching thread. */
     static final class Work {
-        private final Map<AggregateId, Entry<?>> entries = new LinkedHashMap<>();
+        /** Made on the first load or save: a command that touches no aggregate allocates nothing more. */
+        private Map<AggregateId, Entry<?>> entries;
 
         Entry<?> entry(AggregateId id) {
-            return entries.get(id);
+            return entries == null ? null : entries.get(id);
+        }
+
+        private Map<AggregateId, Entry<?>> entries() {
+            if (entries == null) {
+                entries = new LinkedHashMap<>();
+            }
+            return entries;
         }
 
         <A extends AggregateRoot<A>> void track(UnitOfWorkRepository<A> owner, A aggregate) {
-            entries.put(aggregate.id(), new Entry<>(owner, aggregate));
+            entries().put(aggregate.id(), new Entry<>(owner, aggregate));
         }
 
         <A extends AggregateRoot<A>> void save(UnitOfWorkRepository<A> owner, A aggregate, EventMetadata metadata) {
-            Entry<?> existing = entries.get(aggregate.id());
+            Entry<?> existing = entries().get(aggregate.id());
             if (existing == null) {
                 Entry<A> entry = new Entry<>(owner, aggregate);
                 entry.saved(metadata);
@@ -166,6 +174,9 @@ public final class UnitOfWork implements CommandMiddleware {
         }
 
         void commit(EventStore store) {
+            if (entries == null) {
+                return;
+            }
             List<AppendRequest> requests = new ArrayList<>();
             List<Entry<?>> owners = new ArrayList<>();
             for (Entry<?> entry : entries.values()) {
