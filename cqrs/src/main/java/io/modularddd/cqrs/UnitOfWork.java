@@ -56,7 +56,9 @@ import java.util.Map;
  *
  * <h2>Scope</h2>
  * A unit of work belongs to the thread that dispatches the command (it is kept in a {@code ThreadLocal} of
- * this instance, set and cleared around the handler; see ADR 0401). A command dispatched from inside a
+ * this instance, opened and closed around the handler; see ADR 0401). Each thread that dispatches keeps one
+ * small, empty slot per {@code UnitOfWork} between commands, so a command that touches no aggregate
+ * allocates nothing for its unit. A command dispatched from inside a
  * handler joins the unit of work already open, so a whole tree of commands commits together. Saves made
  * on other threads the handler starts are not part of it: they go straight to the wrapped repository. The
  * batch is appended after the unit is closed, so code the store runs after its commit (listeners,
@@ -67,7 +69,8 @@ import java.util.Map;
 public final class UnitOfWork implements CommandMiddleware {
 
     private final EventStore store;
-    private final ThreadLocal<Work> current = new ThreadLocal<>();
+    /** Each dispatching thread's slot, reused: opening and closing a unit allocates nothing. */
+    private final ThreadLocal<Work> slots = ThreadLocal.withInitial(Work::new);
 
     private UnitOfWork(EventStore store) {
         this.store = store;
@@ -106,28 +109,30 @@ public final class UnitOfWork implements CommandMiddleware {
      * @return {@code true} inside a handler dispatched through this middleware
      */
     public boolean isActive() {
-        return current.get() != null;
+        return slots.get().open;
     }
 
     Work current() {
-        return current.get();
+        Work work = slots.get();
+        return work.open ? work : null;
     }
 
     @Override
     public Invoker wrap(Class<?> commandType, Invoker next) {
         return command -> {
-            if (current.get() != null) {
+            Work work = slots.get();
+            if (work.open) {
                 return next.invoke(command); // a nested dispatch joins the open unit
             }
-            Work work = new Work();
-            current.set(work);
+            work.open = true;
             Object result;
+            Map<AggregateId, Entry<?>> touched;
             try {
                 result = next.invoke(command);
             } finally {
-                current.remove();
+                touched = work.close();
             }
-            work.commit(store);
+            Work.commit(touched, store);
             return result;
         };
     }
@@ -137,10 +142,22 @@ public final class UnitOfWork implements CommandMiddleware {
         return "UnitOfWork";
     }
 
-    /** The aggregates one command loaded and saved, by stream. Confined to the dispatching thread. */
+    /**
+     * A thread's unit of work: whether one is open, and the aggregates its command loaded and saved, by
+     * stream. Confined to its thread; reused from one command to the next.
+     */
     static final class Work {
-        /** Made on the first load or save: a command that touches no aggregate allocates nothing more. */
+        private boolean open;
+        /** Made on the first load or save: a command that touches no aggregate allocates nothing. */
         private Map<AggregateId, Entry<?>> entries;
+
+        /** Closes the unit and hands over what it holds. */
+        Map<AggregateId, Entry<?>> close() {
+            Map<AggregateId, Entry<?>> touched = entries;
+            entries = null;
+            open = false;
+            return touched;
+        }
 
         Entry<?> entry(AggregateId id) {
             return entries == null ? null : entries.get(id);
@@ -173,7 +190,7 @@ public final class UnitOfWork implements CommandMiddleware {
             existing.saved(metadata);
         }
 
-        void commit(EventStore store) {
+        static void commit(Map<AggregateId, Entry<?>> entries, EventStore store) {
             if (entries == null) {
                 return;
             }
