@@ -35,7 +35,8 @@ class CodeShapeTest {
             "eventstore-redis", List.of("HotTierCompression", "HotTierFormat", "RedisAggregateStats",
                     "RedisAggregateStatsBuilder", "RedisHotTier", "RedisHotTierBuilder", "RedisSnapshotStore",
                     "RedisSnapshotStoreBuilder", "TieredEventStore"),
-            "testkit", List.of("AggregateFixture", "AggregateStatsContract", "CacheTierContract", "ContractEvents", "EventStoreContract",
+            "testkit", List.of("AggregateFixture", "AggregateStatsContract", "CacheTierContract",
+                    "CommandQueueContract", "ContractEvents", "EventStoreContract",
                     "ServiceFixtures", "SnapshotStoreContract"));
 
     private final Path root = findRoot();
