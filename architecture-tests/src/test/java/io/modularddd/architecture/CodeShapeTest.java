@@ -28,7 +28,7 @@ class CodeShapeTest {
 
     /** The public top-level types of each adapter, of cqrs and of the testkit. Adding one is an API decision. */
     private static final Map<String, List<String>> PUBLIC_TYPES = Map.of(
-            "cqrs", List.of("CommandMetrics", "CommandValidation", "ConflictRetry", "DispatchStrategy",
+            "cqrs", List.of("CommandMetrics", "CommandQueueWorker", "CommandValidation", "ConflictRetry", "DispatchStrategy",
                     "InvalidationRules", "QueryCacheInvalidationException", "SimpleCommandBus", "SimpleQueryBus",
                     "SlowCommandLog", "UnitOfWork"),
             "eventstore-jdbc", List.of("JdbcDialect", "JdbcEventStore", "JdbcEventStoreBuilder"),
