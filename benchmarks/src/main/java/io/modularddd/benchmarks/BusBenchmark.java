@@ -185,6 +185,18 @@ public class BusBenchmark {
     }
 
     /**
+     * One {@code UUID.randomUUID()}: what each Axon message's identifier costs (Axon makes one for the command
+     * message and one for the result message of every dispatch; {@code SecureRandom} reads
+     * {@code /dev/urandom}).
+     *
+     * @return the id
+     */
+    @Benchmark
+    public java.util.UUID random_uuid() {
+        return java.util.UUID.randomUUID();
+    }
+
+    /**
      * The handler called directly: the floor.
      *
      * @return the balance
