@@ -55,13 +55,18 @@ public final class CommandMetrics implements CommandMiddleware {
                 return next.invoke(command);
             } catch (RuntimeException | Error e) {
                 Counter.builder(ERRORS).description("failed command dispatches, by command type and exception")
-                        .tag("command", name).tag("error", e.getClass().getSimpleName()).register(registry)
+                        .tag("command", name).tag("error", errorName(e)).register(registry)
                         .increment();
                 throw e;
             } finally {
                 timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             }
         };
+    }
+
+    private static String errorName(Throwable e) {
+        String simple = e.getClass().getSimpleName();
+        return simple.isEmpty() ? e.getClass().getName() : simple; // anonymous classes have no simple name
     }
 
     @Override
