@@ -30,8 +30,9 @@ class CodeShapeTest {
     private static final Map<String, List<String>> PUBLIC_TYPES = Map.of(
             "eventstore-jdbc", List.of("JdbcDialect", "JdbcEventStore", "JdbcEventStoreBuilder"),
             "eventstore-redis", List.of("HotTierCompression", "HotTierFormat", "RedisAggregateStats",
-                    "RedisAggregateStatsBuilder", "RedisHotTier", "RedisHotTierBuilder", "RedisSnapshotStore",
-                    "RedisSnapshotStoreBuilder", "TieredEventStore"),
+                    "RedisAggregateStatsBuilder", "RedisCacheInvalidationBus", "RedisCacheInvalidationBusBuilder",
+                    "RedisCacheTier", "RedisCacheTierBuilder", "RedisHotTier", "RedisHotTierBuilder",
+                    "RedisSnapshotStore", "RedisSnapshotStoreBuilder", "TieredEventStore"),
             "testkit", List.of("AggregateStatsContract", "CacheTierContract", "ContractEvents", "EventStoreContract",
                     "ServiceFixtures", "SnapshotStoreContract"));
 

@@ -19,5 +19,11 @@
  * {@code SnapshotStore} in Redis, one key per aggregate, compare-and-set by WATCH/MULTI/EXEC) and
  * {@link io.modularddd.eventstore.redis.RedisAggregateStats} (core's {@code AggregateStats}, counters
  * shared by every node), each with its builder; see {@code docs/redis-snapshots.md}.
+ *
+ * <p>The query cache's shared tier: {@link io.modularddd.eventstore.redis.RedisCacheTier} (core's
+ * {@code CacheTier}, the L2 tier: values with their canonical keys, tags as sets, invalidation markers
+ * and clocks, no Lua) and {@link io.modularddd.eventstore.redis.RedisCacheInvalidationBus} (core's
+ * {@code CacheInvalidationBus} over pub/sub, which keeps the nodes' in-process tiers coherent), each with
+ * its builder; see {@code docs/cache-l2-redis.md}.
  */
 package io.modularddd.eventstore.redis;
