@@ -33,8 +33,10 @@ class CodeShapeTest {
                     "SlowCommandLog", "UnitOfWork"),
             "eventstore-jdbc", List.of("JdbcDialect", "JdbcEventStore", "JdbcEventStoreBuilder"),
             "eventstore-redis", List.of("HotTierCompression", "HotTierFormat", "RedisAggregateStats",
-                    "RedisAggregateStatsBuilder", "RedisCommandQueue", "RedisCommandQueueBuilder", "RedisHotTier",
-                    "RedisHotTierBuilder", "RedisSnapshotStore", "RedisSnapshotStoreBuilder", "TieredEventStore"),
+                    "RedisAggregateStatsBuilder", "RedisCacheInvalidationBus", "RedisCacheInvalidationBusBuilder",
+                    "RedisCacheTier", "RedisCacheTierBuilder", "RedisCommandQueue", "RedisCommandQueueBuilder",
+                    "RedisHotTier", "RedisHotTierBuilder", "RedisSnapshotStore", "RedisSnapshotStoreBuilder",
+                    "TieredEventStore"),
             "testkit", List.of("AggregateFixture", "AggregateStatsContract", "CacheTierContract",
                     "CommandQueueContract", "ContractEvents", "EventStoreContract",
                     "ServiceFixtures", "SnapshotStoreContract"));

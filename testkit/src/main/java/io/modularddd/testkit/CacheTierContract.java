@@ -157,9 +157,11 @@ public abstract class CacheTierContract {
     @Test
     void a_put_replaces_the_entry_under_the_key() {
         CacheKey key = key("replace");
+        CacheLookup miss = tier.lookup(key);   // a load begins; meanwhile another one stores its result
         assertThat(store(key, entry(key, "old", Duration.ofMinutes(5), uniqueTag("a")))).isTrue();
         CacheEntry newer = entry(key, "new", Duration.ofMinutes(5), uniqueTag("b"));
-        assertThat(store(key, newer)).isTrue();
+        // a put is given the miss its load began with (a hit carries no ticket and is always refused)
+        assertThat(tier.put(key, newer, miss)).isTrue();
         assertThat(tier.lookup(key).entry().sameData(newer)).isTrue();
     }
 

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import redis.clients.jedis.ClientSetInfoConfig;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -55,23 +56,11 @@ record RedisConnection(List<RedisEndpoint> endpoints, boolean cluster, String us
     }
 
     private RedisKeyClient open(int poolSize, Duration longestBlock) {
-        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(Math.toIntExact(connectTimeout.toMillis()))
-                .socketTimeoutMillis(Math.toIntExact(readTimeout.toMillis()))
-                .clientName(clientName)
-                // CLIENT SETINFO is unknown before Redis 7.2: skip it rather than provoke two errors per connection
-                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
-                .ssl(endpoints.get(0).ssl());
+        DefaultJedisClientConfig.Builder config = clientConfig(clientName);
         if (!longestBlock.isZero()) {
             // a blocking command's socket timeout; Jedis's default, 0, would wait forever on a dead server.
             // Only on the blocking-read pool: elsewhere 0 stays what a subscriber connection needs
             config.blockingSocketTimeoutMillis(Math.toIntExact(readTimeout.plus(longestBlock).toMillis()));
-        }
-        if (user != null) {
-            config.user(user);
-        }
-        if (password != null) {
-            config.password(password);
         }
         ConnectionPoolConfig pool = new ConnectionPoolConfig();
         pool.setMaxTotal(poolSize);
@@ -92,6 +81,52 @@ record RedisConnection(List<RedisEndpoint> endpoints, boolean cluster, String us
         return RedisKeyClient.cluster(RedisClusterClient.builder().nodes(nodes).clientConfig(config.build())
                 .poolConfig(pool).maxAttempts(2)
                 .maxTotalRetriesDuration(connectTimeout.plus(readTimeout).multipliedBy(2)).build());
+    }
+
+    /**
+     * The client settings every connection gets: timeouts, client name, no {@code CLIENT SETINFO}
+     * (unknown before Redis 7.2), TLS and credentials as configured.
+     */
+    private DefaultJedisClientConfig.Builder clientConfig(String name) {
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(Math.toIntExact(connectTimeout.toMillis()))
+                .socketTimeoutMillis(Math.toIntExact(readTimeout.toMillis()))
+                .clientName(name)
+                // CLIENT SETINFO is unknown before Redis 7.2: skip it rather than provoke two errors per connection
+                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
+                .ssl(endpoints.get(0).ssl());
+        if (user != null) {
+            config.user(user);
+        }
+        if (password != null) {
+            config.password(password);
+        }
+        return config;
+    }
+
+    /**
+     * Opens one connection outside any pool — for a pub/sub subscriber, which holds its connection for
+     * as long as it listens — to the endpoint {@code index} (modulo the number of endpoints: a cluster's
+     * seeds in turn; every node of a cluster delivers every {@code PUBLISH}).
+     *
+     * @param index which endpoint
+     * @param name  the connection's {@code CLIENT SETNAME}
+     * @return a connected connection; the caller closes it
+     */
+    Connection connect(int index, String name) {
+        RedisEndpoint e = endpoints.get(Math.floorMod(index, endpoints.size()));
+        DefaultJedisClientConfig.Builder config = clientConfig(name);
+        if (!cluster) {
+            config.database(e.database());
+        }
+        Connection c = new Connection(new HostAndPort(e.host(), e.port()), config.build());
+        try {
+            c.connect();
+        } catch (RuntimeException ex) {
+            c.close();
+            throw ex;
+        }
+        return c;
     }
 
     /** Where Redis is, for messages and logs: without credentials. */

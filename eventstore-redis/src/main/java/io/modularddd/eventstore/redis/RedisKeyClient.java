@@ -70,6 +70,12 @@ final class RedisKeyClient implements AutoCloseable {
                 : cluster.getConnectionFromSlot(JedisClusterCRC16.getSlot(key));
     }
 
+    /** A pooled connection to the node serving {@code key}; the caller closes it (back to the pool). */
+    Connection connection(byte[] key) {
+        return standalone != null ? standalone.getPool().getResource()
+                : cluster.getConnectionFromSlot(JedisClusterCRC16.getSlot(key));
+    }
+
     /**
      * After an error on a slot connection of a cluster, sends one key-routed command through the
      * cluster client: if the slot moved (MOVED/ASK, which a per-slot MULTI/EXEC and a cluster pipeline

@@ -24,5 +24,11 @@
  * {@code CommandQueue} on Redis Streams with a consumer group: named queues, idempotent sends, leases taken
  * over with {@code XAUTOCLAIM}, dead letters) and its
  * {@link io.modularddd.eventstore.redis.RedisCommandQueueBuilder}; see {@code docs/command-queue-redis.md}.
+ *
+ * <p>The query cache's shared tier: {@link io.modularddd.eventstore.redis.RedisCacheTier} (core's
+ * {@code CacheTier}, the L2 tier: values with their canonical keys, tags as sets, invalidation markers
+ * and clocks, no Lua) and {@link io.modularddd.eventstore.redis.RedisCacheInvalidationBus} (core's
+ * {@code CacheInvalidationBus} over pub/sub, which keeps the nodes' in-process tiers coherent), each with
+ * its builder; see {@code docs/cache-l2-redis.md}.
  */
 package io.modularddd.eventstore.redis;

@@ -17,14 +17,17 @@ import redis.clients.jedis.Jedis;
  */
 class HardenedRedisTest {
 
+    /** The seed's hardened settings: scripting, FLUSH* and KEYS renamed away. */
+    static final String[] HARDENED_ARGS = {"--rename-command", "EVAL", "", "--rename-command", "EVALSHA", "",
+        "--rename-command", "FLUSHDB", "", "--rename-command", "FLUSHALL", "", "--rename-command", "KEYS", ""};
+
     static LocalRedis server;
     static RedisTarget target;
     static final String PREFIX = RedisTarget.randomPrefix("hardened");
 
     @BeforeAll
     static void start() {
-        server = LocalRedis.start("--rename-command", "EVAL", "", "--rename-command", "EVALSHA", "",
-                "--rename-command", "FLUSHDB", "", "--rename-command", "FLUSHALL", "", "--rename-command", "KEYS", "");
+        server = LocalRedis.start(HARDENED_ARGS);
         target = RedisTarget.local(server);
         // the renames are in force
         assertThatThrownBy(() -> target.inspector().eval("return 1")).hasMessageContaining("unknown command");

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.params.MigrateParams;
 
 /**
  * A local Redis Cluster of masters without replicas, each a {@link LocalRedis} in its own
@@ -84,6 +85,27 @@ final class LocalRedisCluster implements AutoCloseable {
 
     List<LocalRedis> nodes() {
         return nodes;
+    }
+
+    /** Moves one slot and its keys from one node to another, as redis-cli --cluster reshard does. */
+    void migrateSlot(int slot, int from, int to) {
+        LocalRedis source = nodes.get(from);
+        LocalRedis dest = nodes.get(to);
+        try (Jedis src = LocalRedis.jedis(source.port()); Jedis dst = LocalRedis.jedis(dest.port())) {
+            String srcId = src.clusterMyId();
+            String dstId = dst.clusterMyId();
+            dst.clusterSetSlotImporting(slot, srcId);
+            src.clusterSetSlotMigrating(slot, dstId);
+            List<String> keys;
+            while (!(keys = src.clusterGetKeysInSlot(slot, 100)).isEmpty()) {
+                src.migrate("127.0.0.1", dest.port(), 5_000, new MigrateParams(), keys.toArray(String[]::new));
+            }
+            for (LocalRedis n : nodes) {
+                try (Jedis j = LocalRedis.jedis(n.port())) {
+                    j.clusterSetSlotNode(slot, dstId);
+                }
+            }
+        }
     }
 
     @Override

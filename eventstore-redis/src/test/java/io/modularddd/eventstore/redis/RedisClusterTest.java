@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.params.MigrateParams;
 import redis.clients.jedis.util.JedisClusterCRC16;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -105,7 +104,7 @@ class RedisClusterTest {
             int to = (from + 1) % cluster.nodes().size();
 
             // when: the stream's slot is migrated to another node behind the client's back
-            migrateSlot(JedisClusterCRC16.getSlot(key), from, to);
+            cluster.migrateSlot(JedisClusterCRC16.getSlot(key), from, to);
             store.append(AppendRequest.of(id, "Thing", ExpectedVersion.exactly(2), NewEvent.of(new Happened("c", 3))));
             store.append(AppendRequest.of(id, "Thing", ExpectedVersion.exactly(3), NewEvent.of(new Happened("d", 4))));
 
@@ -123,27 +122,6 @@ class RedisClusterTest {
                     .mapToDouble(io.micrometer.core.instrument.Counter::count).sum()).isPositive();
         } finally {
             target.deleteKeys(prefix);
-        }
-    }
-
-    /** Moves one slot and its keys from one node to another, as redis-cli --cluster reshard does. */
-    private static void migrateSlot(int slot, int from, int to) {
-        LocalRedis source = cluster.nodes().get(from);
-        LocalRedis dest = cluster.nodes().get(to);
-        try (Jedis src = LocalRedis.jedis(source.port()); Jedis dst = LocalRedis.jedis(dest.port())) {
-            String srcId = src.clusterMyId();
-            String dstId = dst.clusterMyId();
-            dst.clusterSetSlotImporting(slot, srcId);
-            src.clusterSetSlotMigrating(slot, dstId);
-            List<String> keys;
-            while (!(keys = src.clusterGetKeysInSlot(slot, 100)).isEmpty()) {
-                src.migrate("127.0.0.1", dest.port(), 5_000, new MigrateParams(), keys.toArray(String[]::new));
-            }
-            for (LocalRedis n : cluster.nodes()) {
-                try (Jedis j = LocalRedis.jedis(n.port())) {
-                    j.clusterSetSlotNode(slot, dstId);
-                }
-            }
         }
     }
 

@@ -10,10 +10,12 @@ import java.util.UUID;
 import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.ScanIteration;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.ClientKillParams;
 
 /**
  * Where a suite runs: the shared Redis (found by {@link ServiceFixtures#redis()}), a server the test
@@ -25,13 +27,16 @@ final class RedisTarget implements AutoCloseable {
     private final String description;
     private final String uri;
     private final String[] seeds;
+    private final String user;
     private final String password;
     private final UnifiedJedis inspector;
 
-    private RedisTarget(String description, String uri, String[] seeds, String password, UnifiedJedis inspector) {
+    private RedisTarget(String description, String uri, String[] seeds, String user, String password,
+                        UnifiedJedis inspector) {
         this.description = description;
         this.uri = uri;
         this.seeds = seeds;
+        this.user = user;
         this.password = password;
         this.inspector = inspector;
     }
@@ -45,13 +50,23 @@ final class RedisTarget implements AutoCloseable {
             config.password(password);
         }
         RedisClient client = RedisClient.builder().hostAndPort(s.host(), s.port()).clientConfig(config.build()).build();
-        return new RedisTarget("shared " + s, s.uri(), null, password, client);
+        return new RedisTarget("shared " + s, s.uri(), null, null, password, client);
     }
 
     static RedisTarget local(LocalRedis server) {
         RedisClient client = RedisClient.builder().hostAndPort("127.0.0.1", server.port())
                 .clientConfig(inspectorConfig().build()).build();
-        return new RedisTarget("local redis-server :" + server.port(), server.uri(), null, null, client);
+        return new RedisTarget("local redis-server :" + server.port(), server.uri(), null, null, null, client);
+    }
+
+    /**
+     * A server the test started, used by the builders as an ACL user; the inspector stays the default user.
+     */
+    static RedisTarget local(LocalRedis server, String user, String password) {
+        RedisClient client = RedisClient.builder().hostAndPort("127.0.0.1", server.port())
+                .clientConfig(inspectorConfig().build()).build();
+        return new RedisTarget("local redis-server :" + server.port() + " as " + user, server.uri(), null, user,
+                password, client);
     }
 
     static RedisTarget cluster(LocalRedisCluster cluster) {
@@ -61,7 +76,7 @@ final class RedisTarget implements AutoCloseable {
         }
         RedisClusterClient client = RedisClusterClient.builder().nodes(nodes).clientConfig(inspectorConfig().build())
                 .build();
-        return new RedisTarget("local cluster " + nodes, null, cluster.seedUris(), null, client);
+        return new RedisTarget("local cluster " + nodes, null, cluster.seedUris(), null, null, client);
     }
 
     /** No CLIENT SETINFO: Redis 7.0 does not know it, and the hardened suite asserts no command was unknown. */
@@ -101,7 +116,7 @@ final class RedisTarget implements AutoCloseable {
             b.uri(uri);
         }
         if (password != null) {
-            b.credentials(null, password);
+            b.credentials(user, password);
         }
         return b;
     }
@@ -115,7 +130,7 @@ final class RedisTarget implements AutoCloseable {
             b.uri(uri);
         }
         if (password != null) {
-            b.credentials(null, password);
+            b.credentials(user, password);
         }
         return b;
     }
@@ -129,13 +144,81 @@ final class RedisTarget implements AutoCloseable {
             b.uri(uri);
         }
         if (password != null) {
-            b.credentials(null, password);
+            b.credentials(user, password);
+        }
+        return b;
+    }
+
+    /** A cache-tier builder already pointed at this target, with the given key prefix. */
+    RedisCacheTierBuilder cacheTier(String prefix) {
+        RedisCacheTierBuilder b = RedisCacheTier.builder().keyPrefix(prefix);
+        if (seeds != null) {
+            b.cluster(seeds);
+        } else {
+            b.uri(uri);
+        }
+        if (password != null) {
+            b.credentials(user, password);
+        }
+        return b;
+    }
+
+    /** A cache invalidation bus builder already pointed at this target, with the given key prefix. */
+    RedisCacheInvalidationBusBuilder cacheBus(String prefix) {
+        RedisCacheInvalidationBusBuilder b = RedisCacheInvalidationBus.builder().keyPrefix(prefix);
+        if (seeds != null) {
+            b.cluster(seeds);
+        } else {
+            b.uri(uri);
+        }
+        if (password != null) {
+            b.credentials(user, password);
         }
         return b;
     }
 
     UnifiedJedis inspector() {
         return inspector;
+    }
+
+    /**
+     * Kills the first connection named {@code clientName} found ({@code CLIENT LIST}, then {@code CLIENT
+     * KILL ID}), looking on every node of a cluster; it stops there, as a client that reconnects at once
+     * may already be on the next node.
+     *
+     * @return whether one was killed
+     */
+    boolean killClient(String clientName) {
+        return clients(clientName, true) > 0;
+    }
+
+    /** How many connections named {@code clientName} the server (every node of a cluster) has. */
+    int countClients(String clientName) {
+        return clients(clientName, false);
+    }
+
+    private int clients(String clientName, boolean kill) {
+        int found = 0;
+        for (String node : seeds != null ? seeds : new String[] {uri}) {
+            java.net.URI u = java.net.URI.create(node);
+            DefaultJedisClientConfig.Builder config = inspectorConfig();
+            if (password != null && user == null) { // an ACL user's password is not the administrator's
+                config.password(password);
+            }
+            try (Jedis jedis = new Jedis(new HostAndPort(u.getHost(), u.getPort()), config.build())) {
+                for (String line : jedis.clientList().split("\n")) {
+                    if (line.contains(" name=" + clientName + " ")) {
+                        String id = line.substring(line.indexOf("id=") + 3, line.indexOf(' ', line.indexOf("id=")));
+                        found++;
+                        if (kill) {
+                            jedis.clientKill(ClientKillParams.clientKillParams().id(id));
+                            return found;
+                        }
+                    }
+                }
+            }
+        }
+        return found;
     }
 
     /** Every key under a prefix. */
