@@ -72,7 +72,6 @@ public final class JdbcCommandQueue implements CommandQueue {
     private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_QUEUE_NAME_CHARS + "}");
     private static final int MAX_POLL = 1000;
     private static final int MAX_DEAD_LETTERS = 10_000;
-    private static final int MAX_ERROR_CHARS = 1000;
     private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final long FIRST_RETRY_DELAY_MICROS = 100_000;
@@ -93,7 +92,7 @@ public final class JdbcCommandQueue implements CommandQueue {
     private final QueueSchema schema;
     private final QueueClaim claims;
     private final long purgeIntervalNanos;
-    private final Map<String, Signal> signals = new ConcurrentHashMap<>();
+    private final Map<String, QueueSignal> signals = new ConcurrentHashMap<>();
     private final Map<String, Long> nextPurge = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -172,7 +171,7 @@ public final class JdbcCommandQueue implements CommandQueue {
             throw QueueErrors.failure("sending command " + command.commandId() + " of type '" + command.typeName()
                     + "' to queue '" + queue + "'", pools.target, e);
         }
-        Signal signal = signals.get(queue);
+        QueueSignal signal = signals.get(queue);
         if (signal != null) {
             signal.wake();
         }
@@ -196,11 +195,19 @@ public final class JdbcCommandQueue implements CommandQueue {
         purgeIfDue(queue);
         Duration wait = maxWait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : maxWait;
         long deadline = System.nanoTime() + wait.toNanos();
-        Signal signal = maxWait.isZero() ? null : signals.computeIfAbsent(queue, k -> new Signal());
+        QueueSignal signal = maxWait.isZero() ? null : signals.computeIfAbsent(queue, k -> new QueueSignal());
         long backoff = FIRST_BACKOFF_NANOS;
         while (true) {
             long seen = signal == null ? 0 : signal.version();
-            QueueClaim.Outcome outcome = claims.claim(queue, consumer, maxCommands);
+            QueueClaim.Outcome outcome;
+            try {
+                outcome = claims.claim(queue, consumer, maxCommands);
+            } catch (EventStoreException e) {
+                if (closed.get()) {
+                    return List.of(); // closed while claiming: the claim was rolled back, or its lease runs out
+                }
+                throw e;
+            }
             if (!outcome.deliveries().isEmpty()) {
                 return outcome.deliveries();
             }
@@ -238,7 +245,7 @@ public final class JdbcCommandQueue implements CommandQueue {
     @Override
     public void fail(Delivery delivery, String error) {
         long id = rowId(delivery);
-        String lastError = errorText(error);
+        String lastError = QueueErrors.storedError(error);
         ensureOpen();
         boolean bury = delivery.attempt() >= maxAttempts;
         try (Connection c = pools.reads.getConnection()) {
@@ -337,7 +344,7 @@ public final class JdbcCommandQueue implements CommandQueue {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            signals.values().forEach(Signal::wake);
+            signals.values().forEach(QueueSignal::wake);
             pools.close();
         }
     }
@@ -394,27 +401,6 @@ public final class JdbcCommandQueue implements CommandQueue {
         ps.setString(i + 1, delivery.queue());
         ps.setString(i + 2, delivery.command().commandId());
         return i + 3;
-    }
-
-    /** The error as stored: at most 1,000 chars, lone surrogates (which have no UTF-8 form) replaced. */
-    private static String errorText(String error) {
-        Checks.notNull("error", error);
-        String text = error.length() > MAX_ERROR_CHARS ? error.substring(0, MAX_ERROR_CHARS - 1) + "…" : error;
-        if (Checks.loneSurrogate(text) < 0) {
-            return text;
-        }
-        StringBuilder sb = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char ch = text.charAt(i);
-            boolean paired = Character.isHighSurrogate(ch) && i + 1 < text.length()
-                    && Character.isLowSurrogate(text.charAt(i + 1));
-            if (paired) {
-                sb.append(ch).append(text.charAt(++i));
-            } else {
-                sb.append(Character.isSurrogate(ch) ? '\uFFFD' : ch);
-            }
-        }
-        return sb.toString();
     }
 
     /** 100 ms × 2^(attempt − 1), at most the lease time. */
@@ -475,33 +461,5 @@ public final class JdbcCommandQueue implements CommandQueue {
 
     void schemaLockTimeoutSeconds(int seconds) {
         schema.lockTimeoutSeconds(seconds);
-    }
-
-    /** Wakes the waiting polls of one queue of this client: a counter and a monitor. */
-    private static final class Signal {
-        private long version;
-
-        synchronized long version() {
-            return version;
-        }
-
-        synchronized void wake() {
-            version++;
-            notifyAll();
-        }
-
-        /** Waits until woken after {@code seen} or {@code nanos} passed; {@code false} when interrupted. */
-        synchronized boolean await(long seen, long nanos) {
-            if (version != seen) {
-                return true;
-            }
-            try {
-                TimeUnit.NANOSECONDS.timedWait(this, nanos);
-                return true;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
     }
 }

@@ -93,42 +93,32 @@ final class QueueClaim {
             throw QueueErrors.failure("claiming commands of queue '" + queue + "'", target, e);
         }
         StorePools.Restore restore = null;
-        boolean broken = false;
+        boolean broken = true; // until the transaction ends cleanly: an Error thrown by the driver evicts it too
         try {
             hook.borrowed(c);
             restore = pools.beginTransaction(c);
             List<Row> rows = select(c, queue, max);
             hook.claimed(c, rows.size());
             List<Delivery> deliveries = new ArrayList<>(rows.size());
+            List<Long> leased = new ArrayList<>(rows.size());
             List<Row> buried = new ArrayList<>();
-            try (PreparedStatement lease = c.prepareStatement(sql.lease);
-                 PreparedStatement bury = c.prepareStatement(sql.buryClaimed)) {
-                for (Row row : rows) {
-                    if (row.problem != null || row.attempt >= maxAttempts) {
-                        row.reason = row.problem != null ? row.problem : abandoned(row);
-                        // an undecodable row counts this claim as its attempt; an exhausted one had its last
-                        bury.setInt(1, row.problem != null ? 1 : 0);
-                        bury.setString(2, row.problem != null ? consumer : row.leaseOwner);
-                        bury.setString(3, row.reason);
-                        bury.setLong(4, row.id);
-                        bury.addBatch();
-                        buried.add(row);
-                    } else {
-                        lease.setString(1, consumer);
-                        lease.setLong(2, row.id);
-                        lease.addBatch();
-                        deliveries.add(new Delivery(queue, Long.toString(row.id), row.command, row.attempt + 1,
-                                consumer));
-                    }
-                }
-                if (!deliveries.isEmpty()) {
-                    lease.executeBatch();
-                }
-                if (!buried.isEmpty()) {
-                    bury.executeBatch();
+            for (Row row : rows) {
+                if (row.problem != null || row.attempt >= maxAttempts) {
+                    row.reason = QueueErrors.storedError(row.problem != null ? row.problem : abandoned(row));
+                    buried.add(row);
+                } else {
+                    leased.add(row.id);
+                    deliveries.add(new Delivery(queue, Long.toString(row.id), row.command, row.attempt + 1, consumer));
                 }
             }
+            if (!leased.isEmpty()) {
+                lease(c, consumer, leased);
+            }
+            for (Row row : buried) {
+                bury(c, consumer, row);
+            }
             c.commit();
+            broken = false;
             for (Row row : buried) {
                 LOG.warn("JdbcCommandQueue moved command {} (row {}) of queue '{}' in table {} to the dead letters: {}",
                         row.commandId, row.id, queue, table, row.reason);
@@ -148,6 +138,37 @@ final class QueueClaim {
         } finally {
             pools.release(c, broken, restore != null && restore.autoCommit(),
                     restore == null ? -1 : restore.isolation());
+        }
+    }
+
+    private void lease(Connection c, String consumer, List<Long> ids) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.lease)) {
+            if (sql.leaseByArray) {
+                ps.setString(1, consumer);
+                ps.setArray(2, c.createArrayOf("bigint", ids.toArray()));
+                ps.executeUpdate();
+                return;
+            }
+            for (long id : ids) {
+                ps.setString(1, consumer);
+                ps.setLong(2, id);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /**
+     * Moves a row to the dead letters. A row that does not decode counts this claim as an attempt; one that
+     * had all its attempts keeps its count and its last holder.
+     */
+    private void bury(Connection c, String consumer, Row row) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.buryClaimed)) {
+            ps.setInt(1, row.problem != null ? 1 : 0);
+            ps.setString(2, row.problem != null ? consumer : row.leaseOwner);
+            ps.setString(3, row.reason);
+            ps.setLong(4, row.id);
+            ps.executeUpdate();
         }
     }
 

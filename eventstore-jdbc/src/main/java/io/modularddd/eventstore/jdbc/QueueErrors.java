@@ -1,6 +1,7 @@
 package io.modularddd.eventstore.jdbc;
 
 import io.modularddd.core.EventStoreException;
+import io.modularddd.core.internal.Checks;
 import java.sql.SQLException;
 import java.util.Set;
 
@@ -11,6 +12,7 @@ import java.util.Set;
  */
 final class QueueErrors {
 
+    private static final int MAX_ERROR_CHARS = 1000;
     private static final Set<String> MISSING_TABLE_STATES = Set.of("42S02", "42P01", "42S04");
 
     private QueueErrors() {
@@ -62,5 +64,26 @@ final class QueueErrors {
         int nl = message.indexOf('\n');
         String line = nl < 0 ? message : message.substring(0, nl);
         return line.length() > 300 ? line.substring(0, 300) + "…" : line;
+    }
+
+    /** The error as stored: at most 1,000 chars, lone surrogates (which have no UTF-8 form) replaced. */
+    static String storedError(String error) {
+        Checks.notNull("error", error);
+        String text = error.length() > MAX_ERROR_CHARS ? error.substring(0, MAX_ERROR_CHARS - 1) + "…" : error;
+        if (Checks.loneSurrogate(text) < 0) {
+            return text;
+        }
+        StringBuilder sb = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            boolean paired = Character.isHighSurrogate(ch) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1));
+            if (paired) {
+                sb.append(ch).append(text.charAt(++i));
+            } else {
+                sb.append(Character.isSurrogate(ch) ? '\uFFFD' : ch);
+            }
+        }
+        return sb.toString();
     }
 }
