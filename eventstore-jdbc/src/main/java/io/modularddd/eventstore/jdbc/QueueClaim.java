@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  *       and {@code payload_crc32c}, or its id or type name are not valid) and a row that already had
  *       {@code maxAttempts} attempts (its last holder's lease ran out) become dead letters with the reason;
  *       the others are leased: {@code attempt + 1}, {@code lease_owner}, {@code due_at = now + leaseTime}
- *       (one JDBC batch).</li>
+ *       (one JDBC batch; on PostgreSQL one {@code UPDATE ... WHERE id = ANY(?)}).</li>
  *   <li>{@code COMMIT}. A claim that fails before the commit leaves the rows as they were (the server rolls
  *       back, also when the session was killed); one that fails during the commit may have leased them, and
  *       then they are delivered again when the lease runs out. Either way no row is lost.</li>
