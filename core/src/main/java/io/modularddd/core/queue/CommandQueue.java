@@ -31,6 +31,15 @@ import java.util.List;
  * whatever the handler writes (event ids, for instance), so a redelivery after a crash between the effect
  * and the acknowledgement changes nothing. The {@code CommandQueueContract} suite in
  * {@code modular-ddd-testkit} checks this for every transport. Implementations are thread-safe.
+ *
+ * <h2>Failures</h2>
+ * Bad arguments are {@link InvalidInputException}s, thrown before anything is sent or changed; a closed queue
+ * throws {@link IllegalStateException}. When the queue's storage (Redis, the database) fails, every method
+ * throws a {@link CommandQueueException} carrying the queue's name and, in {@link
+ * CommandQueueException#isTransient()}, whether repeating the call may succeed (a lost connection, a timeout, a
+ * deadlock). Nothing is lost by such a failure: a {@code send} that failed may or may not have happened — send
+ * again with the same command id; a delivery that could not be acknowledged or failed is delivered again when
+ * its lease runs out.
  */
 public interface CommandQueue extends AutoCloseable {
 
@@ -46,6 +55,7 @@ public interface CommandQueue extends AutoCloseable {
      * @return {@code true} when the queue accepted it, {@code false} when it already had the command id
      * @throws InvalidInputException when an argument is null, the queue name is malformed or the payload is
      *                               larger than {@link #maxPayloadBytes()}
+     * @throws CommandQueueException when the storage fails; the command may or may not have been accepted
      */
     boolean send(String queue, QueuedCommand command);
 
@@ -60,6 +70,7 @@ public interface CommandQueue extends AutoCloseable {
      * @param maxWait     how long to wait for a first delivery; zero returns at once
      * @return the deliveries, possibly none
      * @throws InvalidInputException when an argument is null or out of range
+     * @throws CommandQueueException when the storage fails before any delivery was taken
      */
     List<Delivery> poll(String queue, String consumer, int maxCommands, Duration maxWait);
 
@@ -68,6 +79,8 @@ public interface CommandQueue extends AutoCloseable {
      * lease ran out and another consumer took it, does no harm (the first acknowledgement wins).
      *
      * @param delivery the delivery
+     * @throws InvalidInputException when the delivery is null or not one of this transport's
+     * @throws CommandQueueException when the storage fails; the delivery is then delivered again after its lease
      */
     void acknowledge(Delivery delivery);
 
@@ -78,6 +91,8 @@ public interface CommandQueue extends AutoCloseable {
      *
      * @param delivery the delivery
      * @param error    what went wrong, kept with a dead letter; no secrets (say what failed, not the data)
+     * @throws InvalidInputException when an argument is null or the delivery is not one of this transport's
+     * @throws CommandQueueException when the storage fails; the delivery is then delivered again after its lease
      */
     void fail(Delivery delivery, String error);
 
@@ -87,6 +102,8 @@ public interface CommandQueue extends AutoCloseable {
      * @param queue the queue's name
      * @param max   the most to return
      * @return the dead letters
+     * @throws InvalidInputException when the queue name is malformed or {@code max} out of range
+     * @throws CommandQueueException when the storage fails
      */
     List<DeadLetter> deadLetters(String queue, int max);
 
