@@ -28,8 +28,11 @@ import java.util.List;
  *       overtake or fall behind.</li>
  * </ul>
  * "Exactly once in effect" is at-least-once delivery plus an idempotent handler: the command's id goes into
- * whatever the handler writes (event ids, for instance), so a redelivery after a crash between the effect
- * and the acknowledgement changes nothing. The {@code CommandQueueContract} suite in
+ * whatever the handler writes, so a redelivery after a crash between the effect and the acknowledgement
+ * changes nothing — event ids derived from it when the handler appends with {@code ExpectedVersion.any()},
+ * or a command id the aggregate remembers when it saves through a repository (a reloaded aggregate appends
+ * at a later version, where a repeated event id is an {@code EventIdConflictException}; docs/cqrs.md,
+ * "Idempotent handlers"). The {@code CommandQueueContract} suite in
  * {@code modular-ddd-testkit} checks this for every transport. Implementations are thread-safe.
  *
  * <h2>Failures</h2>
