@@ -49,7 +49,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * message. Issue 14's targets: 3 middlewares ≤ 150 ns/op and ≤ 1/3 of Axon's dispatch; an uncached
  * {@code ask} ≤ 1/3 of Axon's query.
  *
- * <p>Run (results in {@code docs/benchmarks-buses.md}):
+ * <p>Run (results in {@code docs/benchmarks.md}):
  * <pre>
  * mvn -B -q -pl benchmarks -am -DskipTests package
  * java -jar benchmarks/target/benchmarks.jar "BusBenchmark" -wi 3 -i 5 -w 1s -r 1s -f 1 -prof gc

@@ -34,7 +34,7 @@ import java.util.concurrent.locks.LockSupport;
  *      [--consumers 1] [--producers 4] [--batch 10] [--backlog 2000] [--warmup 5] [--seconds 20]
  * </pre>
  * Uses a table {@code bench_queue_<random>}, dropped afterwards. A diagnostic with the exact command in
- * docs/benchmarks-queue-jdbc.md, not a JMH benchmark: a queue's steady state needs producers and consumers
+ * docs/benchmarks.md, not a JMH benchmark: a queue's steady state needs producers and consumers
  * running together, which one JMH method per thread group does not model well.
  */
 public final class QueueThroughputProbe {

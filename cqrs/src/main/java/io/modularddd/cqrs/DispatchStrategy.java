@@ -101,7 +101,8 @@ public interface DispatchStrategy {
      * <p>{@code dispatchAsync} then throws at once, with nothing queued, when the command's type is not
      * registered with the codec ({@code InvalidInputException} naming the class and the registered names),
      * when it cannot be encoded ({@code SerializationException} naming its type), or when the queue refuses
-     * it (its adapter's exception); otherwise the future is complete when it returns.
+     * it ({@code InvalidInputException} for a payload over its limit, {@code CommandQueueException} when its
+     * storage fails); otherwise the future is complete when it returns.
      *
      * @param queue     the queue
      * @param codec     encodes commands through its registry of command type names

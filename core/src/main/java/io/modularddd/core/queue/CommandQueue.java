@@ -28,9 +28,21 @@ import java.util.List;
  *       overtake or fall behind.</li>
  * </ul>
  * "Exactly once in effect" is at-least-once delivery plus an idempotent handler: the command's id goes into
- * whatever the handler writes (event ids, for instance), so a redelivery after a crash between the effect
- * and the acknowledgement changes nothing. The {@code CommandQueueContract} suite in
+ * whatever the handler writes, so a redelivery after a crash between the effect and the acknowledgement
+ * changes nothing — event ids derived from it when the handler appends with {@code ExpectedVersion.any()},
+ * or a command id the aggregate remembers when it saves through a repository (a reloaded aggregate appends
+ * at a later version, where a repeated event id is an {@code EventIdConflictException}; docs/cqrs.md,
+ * "Idempotent handlers"). The {@code CommandQueueContract} suite in
  * {@code modular-ddd-testkit} checks this for every transport. Implementations are thread-safe.
+ *
+ * <h2>Failures</h2>
+ * Bad arguments are {@link InvalidInputException}s, thrown before anything is sent or changed; a closed queue
+ * throws {@link IllegalStateException}. When the queue's storage (Redis, the database) fails, every method
+ * throws a {@link CommandQueueException} carrying the queue's name and, in {@link
+ * CommandQueueException#isTransient()}, whether repeating the call may succeed (a lost connection, a timeout, a
+ * deadlock). Nothing is lost by such a failure: a {@code send} that failed may or may not have happened — send
+ * again with the same command id; a delivery that could not be acknowledged or failed is delivered again when
+ * its lease runs out.
  */
 public interface CommandQueue extends AutoCloseable {
 
@@ -46,6 +58,7 @@ public interface CommandQueue extends AutoCloseable {
      * @return {@code true} when the queue accepted it, {@code false} when it already had the command id
      * @throws InvalidInputException when an argument is null, the queue name is malformed or the payload is
      *                               larger than {@link #maxPayloadBytes()}
+     * @throws CommandQueueException when the storage fails; the command may or may not have been accepted
      */
     boolean send(String queue, QueuedCommand command);
 
@@ -60,6 +73,7 @@ public interface CommandQueue extends AutoCloseable {
      * @param maxWait     how long to wait for a first delivery; zero returns at once
      * @return the deliveries, possibly none
      * @throws InvalidInputException when an argument is null or out of range
+     * @throws CommandQueueException when the storage fails before any delivery was taken
      */
     List<Delivery> poll(String queue, String consumer, int maxCommands, Duration maxWait);
 
@@ -68,6 +82,8 @@ public interface CommandQueue extends AutoCloseable {
      * lease ran out and another consumer took it, does no harm (the first acknowledgement wins).
      *
      * @param delivery the delivery
+     * @throws InvalidInputException when the delivery is null or not one of this transport's
+     * @throws CommandQueueException when the storage fails; the delivery is then delivered again after its lease
      */
     void acknowledge(Delivery delivery);
 
@@ -78,6 +94,8 @@ public interface CommandQueue extends AutoCloseable {
      *
      * @param delivery the delivery
      * @param error    what went wrong, kept with a dead letter; no secrets (say what failed, not the data)
+     * @throws InvalidInputException when an argument is null or the delivery is not one of this transport's
+     * @throws CommandQueueException when the storage fails; the delivery is then delivered again after its lease
      */
     void fail(Delivery delivery, String error);
 
@@ -87,6 +105,8 @@ public interface CommandQueue extends AutoCloseable {
      * @param queue the queue's name
      * @param max   the most to return
      * @return the dead letters
+     * @throws InvalidInputException when the queue name is malformed or {@code max} out of range
+     * @throws CommandQueueException when the storage fails
      */
     List<DeadLetter> deadLetters(String queue, int max);
 

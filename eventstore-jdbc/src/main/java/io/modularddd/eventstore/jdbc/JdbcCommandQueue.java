@@ -1,9 +1,9 @@
 package io.modularddd.eventstore.jdbc;
 
-import io.modularddd.core.EventStoreException;
 import io.modularddd.core.InvalidInputException;
 import io.modularddd.core.internal.Checks;
 import io.modularddd.core.queue.CommandQueue;
+import io.modularddd.core.queue.CommandQueueException;
 import io.modularddd.core.queue.DeadLetter;
 import io.modularddd.core.queue.Delivery;
 import io.modularddd.core.queue.QueuedCommand;
@@ -62,8 +62,8 @@ import org.slf4j.LoggerFactory;
  *       30 seconds (sooner while there is a backlog), so ids are forgotten in bounded batches.</li>
  * </ul>
  * Times come from the database's clock, so the consumers' clocks never matter. Failures are
- * {@link EventStoreException}s classified like the event store's ({@link EventStoreException#isTransient()}
- * for a lost connection, a timeout, a deadlock). Thread-safe. docs/command-queue-jdbc.md has the details and
+ * {@link CommandQueueException}s classified like the event store's ({@link CommandQueueException#isTransient()}
+ * for a lost connection, a timeout, a deadlock). Thread-safe. docs/cqrs.md ("Database table") has the details and
  * what each database guarantees.
  */
 public final class JdbcCommandQueue implements CommandQueue {
@@ -126,7 +126,7 @@ public final class JdbcCommandQueue implements CommandQueue {
      * several processes call it at once: it runs under a lock named after the table ({@code GET_LOCK} on
      * MySQL/MariaDB, {@code pg_advisory_xact_lock} in one transaction on PostgreSQL, a lock of this JVM on H2).
      *
-     * @throws EventStoreException when a statement fails, or the lock is not obtained within 60 seconds
+     * @throws CommandQueueException when a statement fails, or the lock is not obtained within 60 seconds
      */
     public void createSchema() {
         ensureOpen();
@@ -168,8 +168,8 @@ public final class JdbcCommandQueue implements CommandQueue {
             if (isDuplicate(e)) {
                 return false;
             }
-            throw QueueErrors.failure("sending command " + command.commandId() + " of type '" + command.typeName()
-                    + "' to queue '" + queue + "'", pools.target, e);
+            throw QueueErrors.failure(queue, "sending command " + command.commandId() + " of type '"
+                    + command.typeName() + "' to queue '" + queue + "'", pools.target, e);
         }
         QueueSignal signal = signals.get(queue);
         if (signal != null) {
@@ -202,7 +202,7 @@ public final class JdbcCommandQueue implements CommandQueue {
             QueueClaim.Outcome outcome;
             try {
                 outcome = claims.claim(queue, consumer, maxCommands);
-            } catch (EventStoreException e) {
+            } catch (CommandQueueException e) {
                 if (closed.get()) {
                     return List.of(); // closed while claiming: the claim was rolled back, or its lease runs out
                 }
@@ -237,8 +237,8 @@ public final class JdbcCommandQueue implements CommandQueue {
                 ps.executeUpdate();
             }
         } catch (SQLException e) {
-            throw QueueErrors.failure("acknowledging command " + delivery.command().commandId() + " of queue '"
-                    + delivery.queue() + "'", pools.target, e);
+            throw QueueErrors.failure(delivery.queue(), "acknowledging command " + delivery.command().commandId()
+                    + " of queue '" + delivery.queue() + "'", pools.target, e);
         }
     }
 
@@ -265,8 +265,8 @@ public final class JdbcCommandQueue implements CommandQueue {
                 }
             }
         } catch (SQLException e) {
-            throw QueueErrors.failure("failing command " + delivery.command().commandId() + " of queue '"
-                    + delivery.queue() + "'", pools.target, e);
+            throw QueueErrors.failure(delivery.queue(), "failing command " + delivery.command().commandId()
+                    + " of queue '" + delivery.queue() + "'", pools.target, e);
         }
     }
 
@@ -293,7 +293,7 @@ public final class JdbcCommandQueue implements CommandQueue {
                 }
             }
         } catch (SQLException e) {
-            throw QueueErrors.failure("reading the dead letters of queue '" + queue + "'", pools.target, e);
+            throw QueueErrors.failure(queue, "reading the dead letters of queue '" + queue + "'", pools.target, e);
         }
         return dead;
     }
@@ -430,7 +430,7 @@ public final class JdbcCommandQueue implements CommandQueue {
             if (purge(queue) >= QueueStatements.PURGE_BATCH) {
                 nextPurge.put(queue, now + Math.min(PURGE_BACKLOG_INTERVAL_NANOS, purgeIntervalNanos));
             }
-        } catch (EventStoreException e) {
+        } catch (CommandQueueException e) {
             LOG.warn("JdbcCommandQueue could not purge done commands of queue '{}' in table {}; it tries again in "
                     + "{} s: {}", queue, table, TimeUnit.NANOSECONDS.toSeconds(purgeIntervalNanos), e.getMessage());
         }
@@ -445,7 +445,7 @@ public final class JdbcCommandQueue implements CommandQueue {
                 return ps.executeUpdate();
             }
         } catch (SQLException e) {
-            throw QueueErrors.failure("purging done commands of queue '" + queue + "'", pools.target, e);
+            throw QueueErrors.failure(queue, "purging done commands of queue '" + queue + "'", pools.target, e);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.modularddd.eventstore.jdbc;
 
 import io.modularddd.core.EventStoreException;
+import io.modularddd.core.queue.CommandQueueException;
 import io.modularddd.core.internal.BuilderChecks;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -253,7 +254,7 @@ public final class JdbcCommandQueueBuilder {
      *
      * @return the queue
      * @throws IllegalStateException when the settings conflict or are incomplete
-     * @throws EventStoreException   when the database cannot be reached
+     * @throws CommandQueueException when the database cannot be reached
      */
     public JdbcCommandQueue build() {
         BuilderChecks.noConflict(dataSource != null && jdbcUrl != null,
@@ -269,7 +270,8 @@ public final class JdbcCommandQueueBuilder {
             pools = jdbcUrl != null ? StorePools.create(jdbcUrl, username, password, tableName, poolSize, poolSize)
                     : StorePools.given(dataSource);
         } catch (EventStoreException e) {
-            throw new EventStoreException(e.getMessage().replaceFirst("^JdbcEventStore", "JdbcCommandQueue")
+            // the pools are the event store's: their failure is worded for it, and typed for the queue here
+            throw new CommandQueueException(null, e.getMessage().replaceFirst("^JdbcEventStore", "JdbcCommandQueue")
                     .replace("JdbcEventStore.builder().readPoolSize(...) for reads; appends use maxCommitsInFlight "
                             + "+ 1", "JdbcCommandQueue.builder().poolSize(...)"), e.getCause(), e.isTransient());
         }
@@ -282,7 +284,7 @@ public final class JdbcCommandQueueBuilder {
                 }
                 packetLimit = PacketLimit.learn(d, c, pools.target);
             } catch (SQLException e) {
-                throw QueueErrors.failure(dialect == null ? "detecting the database dialect"
+                throw QueueErrors.failure(null, dialect == null ? "detecting the database dialect"
                         : "reading the server's max_allowed_packet", pools.target, e);
             }
             JdbcCommandQueue queue = new JdbcCommandQueue(this, pools, d, packetLimit);

@@ -90,7 +90,7 @@ final class QueueClaim {
         try {
             c = pools.appends.getConnection();
         } catch (SQLException e) {
-            throw QueueErrors.failure("claiming commands of queue '" + queue + "'", target, e);
+            throw QueueErrors.failure(queue, "claiming commands of queue '" + queue + "'", target, e);
         }
         StorePools.Restore restore = null;
         boolean broken = true; // until the transaction ends cleanly: an Error thrown by the driver evicts it too
@@ -133,8 +133,8 @@ final class QueueClaim {
                     broken = true;
                 }
             }
-            throw QueueErrors.failure("claiming commands of queue '" + queue + "' for consumer '" + consumer + "'",
-                    target, e);
+            throw QueueErrors.failure(queue, "claiming commands of queue '" + queue + "' for consumer '" + consumer
+                    + "'", target, e);
         } finally {
             pools.release(c, broken, restore != null && restore.autoCommit(),
                     restore == null ? -1 : restore.isolation());

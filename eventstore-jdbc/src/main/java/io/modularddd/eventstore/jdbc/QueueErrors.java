@@ -1,7 +1,7 @@
 package io.modularddd.eventstore.jdbc;
 
-import io.modularddd.core.EventStoreException;
 import io.modularddd.core.internal.Checks;
+import io.modularddd.core.queue.CommandQueueException;
 import java.sql.SQLException;
 import java.util.Set;
 
@@ -21,12 +21,13 @@ final class QueueErrors {
     /**
      * Builds the exception for a failed operation.
      *
+     * @param queue     the queue the operation was about, or {@code null} for the table as a whole
      * @param operation what was being done, e.g. "sending command x to queue 'y'"
      * @param target    the table and database, for the message (credential-free)
      * @param cause     the failure
-     * @return the exception, {@link EventStoreException#isTransient()} as {@link SqlErrors#isTransient}
+     * @return the exception, {@link CommandQueueException#isTransient()} as {@link SqlErrors#isTransient}
      */
-    static EventStoreException failure(String operation, String target, Throwable cause) {
+    static CommandQueueException failure(String queue, String operation, String target, Throwable cause) {
         SQLException sql = SqlErrors.sqlCause(cause);
         StringBuilder sb = new StringBuilder("JdbcCommandQueue failed ").append(operation).append(" on ").append(target);
         if (sql != null) {
@@ -54,7 +55,8 @@ final class QueueErrors {
         } else {
             sb.append('.');
         }
-        return new EventStoreException(sb.toString(), SqlErrors.driverCause(cause), SqlErrors.isTransient(cause));
+        return new CommandQueueException(queue, sb.toString(), SqlErrors.driverCause(cause),
+                SqlErrors.isTransient(cause));
     }
 
     static String firstLine(String message) {

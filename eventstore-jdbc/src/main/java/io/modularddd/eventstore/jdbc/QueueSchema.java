@@ -1,6 +1,6 @@
 package io.modularddd.eventstore.jdbc;
 
-import io.modularddd.core.EventStoreException;
+import io.modularddd.core.queue.CommandQueueException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -96,7 +96,7 @@ final class QueueSchema {
                 default -> throw new IllegalStateException("no schema for dialect " + dialect);
             }
         } catch (SQLException e) {
-            throw QueueErrors.failure("creating the schema of table '" + table + "'", target, e);
+            throw QueueErrors.failure(null, "creating the schema of table '" + table + "'", target, e);
         }
         LOG.info("JdbcCommandQueue schema ready: {} on {}", table, target);
     }
@@ -112,10 +112,10 @@ final class QueueSchema {
             }
         }
         if (granted == null || ((Number) granted).intValue() != 1) {
-            throw new EventStoreException("JdbcCommandQueue could not create table '" + table + "' on " + target
-                    + ": the lock '" + lockName() + "' that serialises schema creation was not obtained within "
-                    + lockTimeoutSeconds + " s (GET_LOCK returned " + granted + "). Another session holds it: find "
-                    + "it with SELECT IS_USED_LOCK('" + lockName() + "'), then retry.");
+            throw new CommandQueueException(null, "JdbcCommandQueue could not create table '" + table + "' on "
+                    + target + ": the lock '" + lockName() + "' that serialises schema creation was not obtained "
+                    + "within " + lockTimeoutSeconds + " s (GET_LOCK returned " + granted + "). Another session holds "
+                    + "it: find it with SELECT IS_USED_LOCK('" + lockName() + "'), then retry.", null, false);
         }
         try {
             run(c, statements);
@@ -142,11 +142,11 @@ final class QueueSchema {
                 ps.executeQuery().close();
             } catch (SQLException e) {
                 if ("55P03".equals(e.getSQLState())) {
-                    throw new EventStoreException("JdbcCommandQueue could not create table '" + table + "' on "
-                            + target + ": the advisory lock (" + PG_LOCK_CLASS + ", " + table.hashCode() + ") that "
-                            + "serialises schema creation was not obtained within " + lockTimeoutSeconds + " s. "
-                            + "Another session holds it (see pg_locks where locktype = 'advisory'); retry when it "
-                            + "is done.", e);
+                    throw new CommandQueueException(null, "JdbcCommandQueue could not create table '" + table
+                            + "' on " + target + ": the advisory lock (" + PG_LOCK_CLASS + ", " + table.hashCode()
+                            + ") that serialises schema creation was not obtained within " + lockTimeoutSeconds
+                            + " s. Another session holds it (see pg_locks where locktype = 'advisory'); retry when "
+                            + "it is done.", e, false);
                 }
                 throw e;
             }

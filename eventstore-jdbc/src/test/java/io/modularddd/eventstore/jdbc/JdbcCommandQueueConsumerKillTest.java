@@ -3,7 +3,7 @@ package io.modularddd.eventstore.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.modularddd.core.EventStoreException;
+import io.modularddd.core.queue.CommandQueueException;
 import io.modularddd.core.queue.Delivery;
 import io.modularddd.core.queue.QueuedCommand;
 import io.modularddd.testkit.ServiceFixtures.JdbcService;
@@ -188,7 +188,10 @@ class JdbcCommandQueueConsumerKillTest {
 
         // when: the dying consumer's session is killed between its SELECT ... FOR UPDATE and its COMMIT
         assertThatThrownBy(() -> dying.poll(name, "dying", 3, Duration.ZERO))
-                .isInstanceOfSatisfying(EventStoreException.class, e -> assertThat(e.isTransient()).isTrue())
+                .isInstanceOfSatisfying(CommandQueueException.class, e -> {
+                    assertThat(e.isTransient()).isTrue();
+                    assertThat(e.queue()).contains(name);
+                })
                 .hasMessageContaining("claiming commands of queue '" + name + "'");
 
         // then: the other consumer got the rows the dying one had not locked, and now gets the others at once,

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.modularddd.core.EventStoreException;
 import io.modularddd.core.InvalidInputException;
+import io.modularddd.core.queue.CommandQueueException;
 import io.modularddd.core.queue.Delivery;
 import io.modularddd.core.queue.QueuedCommand;
 import java.sql.Connection;
@@ -97,7 +97,10 @@ class JdbcCommandQueueSetupTest {
     void an_unreachable_database_is_a_transient_error_of_the_queue() {
         assertThatThrownBy(() -> JdbcCommandQueue.builder().jdbcUrl("jdbc:mariadb://127.0.0.1:1/test")
                 .username("app").password("pw").build())
-                .isInstanceOfSatisfying(EventStoreException.class, e -> assertThat(e.isTransient()).isTrue())
+                .isInstanceOfSatisfying(CommandQueueException.class, e -> {
+                    assertThat(e.isTransient()).isTrue();
+                    assertThat(e.queue()).as("no queue: the transport as a whole failed").isEmpty();
+                })
                 .hasMessageStartingWith("JdbcCommandQueue failed connecting").hasMessageNotContaining("pw");
     }
 
@@ -106,8 +109,12 @@ class JdbcCommandQueueSetupTest {
     void a_missing_table_is_an_error_that_says_to_create_the_schema(TestDatabases db) {
         QueueFixture f = on(db);
         try (JdbcCommandQueue queue = f.builder().build()) {
-            assertThatThrownBy(() -> queue.send(queueName(), command("x")))
-                    .isInstanceOfSatisfying(EventStoreException.class, e -> assertThat(e.isTransient()).isFalse())
+            String name = queueName();
+            assertThatThrownBy(() -> queue.send(name, command("x")))
+                    .isInstanceOfSatisfying(CommandQueueException.class, e -> {
+                        assertThat(e.isTransient()).isFalse();
+                        assertThat(e.queue()).contains(name);
+                    })
                     .hasMessageContaining("JdbcCommandQueue.createSchema()");
         }
     }
@@ -167,7 +174,7 @@ class JdbcCommandQueueSetupTest {
                     : "pg_advisory_lock(" + QueueSchema.PG_LOCK_CLASS + ", " + f.table.hashCode() + ")";
             s.executeQuery("SELECT " + lock).close();
             queue.schemaLockTimeoutSeconds(1);
-            assertThatThrownBy(queue::createSchema).isInstanceOf(EventStoreException.class)
+            assertThatThrownBy(queue::createSchema).isInstanceOf(CommandQueueException.class)
                     .hasMessageContaining("within 1 s").hasMessageContaining(f.table);
             s.executeQuery("SELECT " + (db == TestDatabases.MARIADB ? "RELEASE_LOCK('modularddd-q:" + f.table + "')"
                     : "pg_advisory_unlock(" + QueueSchema.PG_LOCK_CLASS + ", " + f.table.hashCode() + ")")).close();

@@ -1,9 +1,9 @@
 package io.modularddd.eventstore.redis;
 
-import io.modularddd.core.EventStoreException;
 import io.modularddd.core.InvalidInputException;
 import io.modularddd.core.internal.Checks;
 import io.modularddd.core.queue.CommandQueue;
+import io.modularddd.core.queue.CommandQueueException;
 import io.modularddd.core.queue.DeadLetter;
 import io.modularddd.core.queue.Delivery;
 import io.modularddd.core.queue.QueuedCommand;
@@ -19,7 +19,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * A {@link CommandQueue} on Redis Streams with one consumer group. Start with {@link #builder()}; see
- * {@code docs/command-queue-redis.md} for the whole design.
+ * {@code docs/cqrs.md} ("Redis Streams") for the whole design.
  *
  * <h2>Layout</h2>
  * Queue {@code q} is the stream {@code <prefix>:{q}} with the consumer group (default {@code modularddd});
@@ -40,7 +40,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * more attempts than allowed (their holders kept dying) and damaged entries go to the dead letters too.
  *
  * <h2>Failures</h2>
- * Bad arguments are {@link InvalidInputException}s. A Redis failure is an {@link EventStoreException}
+ * Bad arguments are {@link InvalidInputException}s. A Redis failure is a {@link CommandQueueException}
  * naming the operation, the queue and the endpoint (never the password), transient when repeating may help;
  * a failed {@code send} may or may not have happened — send again with the same command id. Thread-safe;
  * the hardened server (EVAL, KEYS, FLUSH* renamed away) and Redis Cluster are supported; Redis 6.2 or later
@@ -133,8 +133,8 @@ public final class RedisCommandQueue implements CommandQueue {
     /**
      * {@inheritDoc}
      *
-     * @throws EventStoreException when Redis fails; the send may or may not have happened: send again with the
-     *                             same command id
+     * @throws CommandQueueException when Redis fails; the send may or may not have happened: send again with
+     *                               the same command id
      */
     @Override
     public boolean send(String queue, QueuedCommand command) {
@@ -163,7 +163,7 @@ public final class RedisCommandQueue implements CommandQueue {
      * then reads new entries, blocking on the poll pool while {@code maxWait} lasts, in slices of at most
      * a quarter lease so that abandoned deliveries are found meanwhile.
      *
-     * @throws EventStoreException when Redis fails before any delivery was taken
+     * @throws CommandQueueException when Redis fails before any delivery was taken
      */
     @Override
     public List<Delivery> poll(String queue, String consumer, int maxCommands, Duration maxWait) {
@@ -296,7 +296,7 @@ public final class RedisCommandQueue implements CommandQueue {
      * {@inheritDoc}
      *
      * @throws InvalidInputException when the delivery is null or not one of this transport's
-     * @throws EventStoreException   when Redis fails (then the delivery is delivered again after its lease)
+     * @throws CommandQueueException when Redis fails (then the delivery is delivered again after its lease)
      */
     @Override
     public void acknowledge(Delivery delivery) {
@@ -317,7 +317,7 @@ public final class RedisCommandQueue implements CommandQueue {
      * out and another consumer took it). The error is cut to 2,000 characters.
      *
      * @throws InvalidInputException when an argument is null or the delivery is not one of this transport's
-     * @throws EventStoreException   when Redis fails (then the delivery is delivered again after its lease)
+     * @throws CommandQueueException when Redis fails (then the delivery is delivered again after its lease)
      */
     @Override
     public void fail(Delivery delivery, String error) {
@@ -366,7 +366,7 @@ public final class RedisCommandQueue implements CommandQueue {
      * damaged entry in that stream is listed with a stand-in command and the damage in its error.
      *
      * @throws InvalidInputException when the queue name is malformed or {@code max} is not from 1 to 10,000
-     * @throws EventStoreException   when Redis fails
+     * @throws CommandQueueException when Redis fails
      */
     @Override
     public List<DeadLetter> deadLetters(String queue, int max) {
@@ -404,13 +404,13 @@ public final class RedisCommandQueue implements CommandQueue {
         }
     }
 
-    private EventStoreException failure(String what, String queue, RuntimeException e, String advice) {
+    private CommandQueueException failure(String what, String queue, RuntimeException e, String advice) {
         boolean transientFailure = RedisKeyClient.isTransient(e);
         if (transientFailure) {
             streams.clearIdleConnections();
         }
-        return new EventStoreException(Character.toUpperCase(what.charAt(0)) + what.substring(1) + " queue '" + queue
-                + "' in Redis at " + connection.endpointText() + " (prefix '" + keys.prefix() + "') failed: "
+        return new CommandQueueException(queue, Character.toUpperCase(what.charAt(0)) + what.substring(1) + " queue '"
+                + queue + "' in Redis at " + connection.endpointText() + " (prefix '" + keys.prefix() + "') failed: "
                 + connection.describe(e) + (transientFailure ? ". Retry once Redis answers." : ".") + advice, e,
                 transientFailure);
     }

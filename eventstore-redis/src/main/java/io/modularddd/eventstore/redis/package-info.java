@@ -23,7 +23,7 @@
  * <p>The durable command queue: {@link io.modularddd.eventstore.redis.RedisCommandQueue} (core's
  * {@code CommandQueue} on Redis Streams with a consumer group: named queues, idempotent sends, leases taken
  * over with {@code XAUTOCLAIM}, dead letters) and its
- * {@link io.modularddd.eventstore.redis.RedisCommandQueueBuilder}; see {@code docs/command-queue-redis.md}.
+ * {@link io.modularddd.eventstore.redis.RedisCommandQueueBuilder}; see {@code docs/cqrs.md} ("Durable queues").
  *
  * <p>The query cache's shared tier: {@link io.modularddd.eventstore.redis.RedisCacheTier} (core's
  * {@code CacheTier}, the L2 tier: values with their canonical keys, tags as sets, invalidation markers

@@ -14,9 +14,11 @@ import redis.clients.jedis.UnifiedJedis;
 /**
  * Kills a {@link RedisCommandQueue}'s connections server-side, as the death of its process would drop them:
  * {@code CLIENT LIST} on every node, then {@code CLIENT KILL ID} for each connection carrying the queue's
- * client name. Nothing is acknowledged or failed on the way.
+ * client name. Nothing is acknowledged or failed on the way. Public for the integration tests (through
+ * eventstore-redis's test-jar): the client name is no public API, and this class, in the same package, is the
+ * tests' one way to it.
  */
-final class QueueClients {
+public final class QueueClients {
 
     private static final Pattern LINE = Pattern.compile("(?m)^id=(\\d+) .*? name=(\\S*) ");
 
@@ -30,7 +32,7 @@ final class QueueClients {
      * @param queue     the queue client whose connections die
      * @return how many connections were killed
      */
-    static int kill(UnifiedJedis inspector, RedisCommandQueue queue) {
+    public static int kill(UnifiedJedis inspector, RedisCommandQueue queue) {
         String name = queue.clientName();
         int killed = 0;
         if (inspector instanceof RedisClusterClient cluster) {

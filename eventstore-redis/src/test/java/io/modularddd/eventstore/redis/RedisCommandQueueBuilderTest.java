@@ -3,7 +3,7 @@ package io.modularddd.eventstore.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.modularddd.core.EventStoreException;
+import io.modularddd.core.queue.CommandQueueException;
 import io.modularddd.core.queue.QueuedCommand;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -81,10 +81,11 @@ class RedisCommandQueueBuilderTest {
             assertThat(queue.toString()).contains("redis://127.0.0.1:1").contains("password=***").doesNotContain(SECRET);
             // a failure against a server that is not there: transient, naming the endpoint, not the password
             QueuedCommand command = new QueuedCommand("c-1", "T", "x".getBytes(StandardCharsets.UTF_8));
-            assertThatThrownBy(() -> queue.send("q", command)).isInstanceOf(EventStoreException.class)
+            assertThatThrownBy(() -> queue.send("q", command)).isInstanceOf(CommandQueueException.class)
                     .hasMessageContaining("redis://127.0.0.1:1").hasMessageContaining("send it again with the same")
                     .hasMessageNotContaining(SECRET)
-                    .matches(e -> ((EventStoreException) e).isTransient(), "transient");
+                    .matches(e -> ((CommandQueueException) e).isTransient(), "transient")
+                    .matches(e -> ((CommandQueueException) e).queue().orElseThrow().equals("q"), "names its queue");
         }
     }
 }

@@ -3,8 +3,8 @@ package io.modularddd.eventstore.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.modularddd.core.EventStoreException;
 import io.modularddd.core.InvalidInputException;
+import io.modularddd.core.queue.CommandQueueException;
 import io.modularddd.core.queue.DeadLetter;
 import io.modularddd.core.queue.Delivery;
 import io.modularddd.core.queue.QueuedCommand;
@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -140,8 +141,8 @@ abstract class RedisCommandQueueSuite {
 
             // then: the waiting poll failed at once with a transient error rather than hanging
             assertThatThrownBy(() -> waiting.get(1, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-                    .cause().isInstanceOf(EventStoreException.class)
-                    .matches(e -> ((EventStoreException) e).isTransient(), "transient");
+                    .cause().isInstanceOf(CommandQueueException.class)
+                    .matches(e -> ((CommandQueueException) e).isTransient(), "transient");
             List<Delivery> seen = survivorWork.get(60, TimeUnit.SECONDS);
             // every command completed, each acknowledged once, each with exactly one effect
             assertThat(acknowledged).containsExactlyInAnyOrderElementsOf(ids);
@@ -333,9 +334,10 @@ abstract class RedisCommandQueueSuite {
         QueuedCommand sent = command("blocked");
 
         // when / then: a typed, permanent failure naming the key, and no id key left behind
-        assertThatThrownBy(() -> queue.send(name, sent)).isInstanceOf(EventStoreException.class)
+        assertThatThrownBy(() -> queue.send(name, sent)).isInstanceOf(CommandQueueException.class)
                 .hasMessageContaining(stream).hasMessageContaining("not a stream")
-                .matches(e -> !((EventStoreException) e).isTransient(), "not transient");
+                .matches(e -> !((CommandQueueException) e).isTransient(), "not transient")
+                .matches(e -> ((CommandQueueException) e).queue().equals(Optional.of(name)), "names its queue");
         assertThat(target().inspector().exists(queue.keys().id(name, sent.commandId()))).isFalse();
         target().inspector().del(stream);
         assertThat(queue.send(name, sent)).isTrue();
@@ -353,7 +355,7 @@ abstract class RedisCommandQueueSuite {
         Delivery d = queue.poll(name, "c", 1, Duration.ofSeconds(2)).get(0);
 
         // when
-        assertThatThrownBy(() -> queue.fail(d, "bad")).isInstanceOf(EventStoreException.class)
+        assertThatThrownBy(() -> queue.fail(d, "bad")).isInstanceOf(CommandQueueException.class)
                 .hasMessageContaining(queue.keys().dead(name));
 
         // then: the command is still there; once the key is fixed, it is moved aside as it should be

@@ -4,7 +4,7 @@
 -- runs exactly this file, replacing every quoted identifier that starts with `command_queue` by the same
 -- name built on the configured table name. Idempotent: every statement may run again.
 --
--- One row per command sent (docs/command-queue-jdbc.md has the long version):
+-- One row per command sent (docs/cqrs.md, "Database table", has the long version):
 --  * id: the delivery id and the order of sending (AUTO_INCREMENT).
 --  * (queue_name, command_id) is unique: a second send of the same id is refused while the row exists.
 --  * state: 0 = ready (waiting, or held by lease_owner until due_at), 1 = done, 2 = dead letter.
