@@ -155,9 +155,10 @@ abstract class QueueDispatchEndToEnd {
                 assertThat(n).as("deposits stored for %s", id).isEqualTo(1));
         assertThat(QueueLedger.balance(store, "acc-a")).isEqualTo(expected.get("acc-a"));
         assertThat(QueueLedger.balance(store, "acc-b")).isEqualTo(expected.get("acc-b"));
-        // the command the dead worker had applied ran again on the survivor, and changed nothing
+        // the command the dead worker had applied ran again on the survivor, and changed nothing (at least once
+        // more: delivery is at-least-once, so a survivor paused past the lease may legitimately run it a third time)
         assertThat(killedIn).hasSize(1);
-        assertThat(runs.get(killedIn.get(0))).as("runs of the command killed mid-way").hasValue(2);
+        assertThat(runs.get(killedIn.get(0)).get()).as("runs of the command killed mid-way").isGreaterThanOrEqualTo(2);
         // nothing is dead, nothing is left
         assertThat(survivorClient.deadLetters(queueName, 10)).isEmpty();
         assertThat(survivorClient.poll(queueName, "inspector", 10, Duration.ZERO)).isEmpty();
