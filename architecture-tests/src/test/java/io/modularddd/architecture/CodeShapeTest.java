@@ -34,11 +34,13 @@ class CodeShapeTest {
             "eventstore-jdbc", List.of("JdbcCommandQueue", "JdbcCommandQueueBuilder", "JdbcDialect", "JdbcEventStore",
                     "JdbcEventStoreBuilder"),
             "eventstore-redis", List.of("HotTierCompression", "HotTierFormat", "RedisAggregateStats",
-                    "RedisAggregateStatsBuilder", "RedisCacheInvalidationBus", "RedisCacheInvalidationBusBuilder",
+                    "RedisAggregateStatsBuilder", "RedisAppendSignal", "RedisAppendSignalBuilder",
+                    "RedisCacheInvalidationBus", "RedisCacheInvalidationBusBuilder",
                     "RedisCacheTier", "RedisCacheTierBuilder", "RedisCommandQueue", "RedisCommandQueueBuilder",
                     "RedisHotTier", "RedisHotTierBuilder", "RedisSnapshotStore", "RedisSnapshotStoreBuilder",
                     "TieredEventStore"),
             "testkit", List.of("AggregateFixture", "AggregateStatsContract", "CacheTierContract",
+                    "CheckpointStoreContract",
                     "CommandQueueContract", "ContractEvents", "EventStoreContract",
                     "ServiceFixtures", "SnapshotStoreContract"));
 
