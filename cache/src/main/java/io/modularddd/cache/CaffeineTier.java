@@ -2,7 +2,6 @@ package io.modularddd.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,13 +15,15 @@ import java.lang.reflect.Type;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The in-process L1 tier, on Caffeine (W-TinyLFU admission and eviction, per-entry expiry). Build one with
+ * The in-process L1 tier, on Caffeine (W-TinyLFU admission and eviction). Build one with
  * {@link #builder()}; it passes the {@code CacheTierContract}.
  *
  * <h2>Two limits at once</h2>
@@ -41,14 +42,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * L1 hit needs no key encoding; such entries are indexed by storage key too, so an invalidation by key —
  * from this node or, through the invalidation bus, from another — reaches them.
  *
+ * <h2>Expiry</h2>
+ * Each entry expires at its own {@link CacheEntry#expiresAt()}, read on the tier's clock at every hit (an
+ * expired entry is removed when found, and every put checks a few more entries for expiry, so entries
+ * that expired unread leave without waiting for eviction). Caffeine's own per-entry expiry is not used:
+ * its timer wheel roughly doubled the cost of a hit.
+ *
  * <p>Invalidations are recorded for {@link #maxLoadTime()} so that a put whose load began before one is
- * refused (see {@link InvalidationLog}). Thread-safe; maintenance (eviction, expiry) runs on the calling
- * threads, never on a thread of its own.
+ * refused (see {@link InvalidationLog}). Thread-safe; Caffeine's maintenance (eviction, its read buffer)
+ * runs on the builder's executor, as Caffeine's own default on {@code ForkJoinPool.commonPool()}; the
+ * tier starts no thread of its own.
  */
 public final class CaffeineTier implements CacheTier {
 
     /** Fixed per-entry overhead in the weight estimate: Caffeine's node, the map nodes, the entry objects. */
     static final int ENTRY_OVERHEAD_BYTES = 200;
+
+    /** How many entries each put checks for expiry, continuing a sweep over the whole map. */
+    static final int SWEEP_PER_PUT = 8;
 
     /** One stored entry, with what the tier needs to find, weigh, expire and forget it. */
     static final class Node {
@@ -58,7 +69,7 @@ public final class CaffeineTier implements CacheTier {
         final Type decodedAs;
         final int estimatedBytes;
         final int weight;
-        final long expiresAtNanos;
+        final long expiresAtMillis;
 
         Node(Object localKey, String storageKey, CacheEntry entry, Type decodedAs, int estimatedBytes, int weight) {
             this.localKey = localKey;
@@ -67,7 +78,7 @@ public final class CaffeineTier implements CacheTier {
             this.decodedAs = decodedAs;
             this.estimatedBytes = estimatedBytes;
             this.weight = weight;
-            this.expiresAtNanos = entry.expiresAt().toEpochMilli() * 1_000_000L;
+            this.expiresAtMillis = entry.expiresAt().toEpochMilli();
         }
     }
 
@@ -81,6 +92,8 @@ public final class CaffeineTier implements CacheTier {
     private final InvalidationLog log;
     private final Map<String, Set<Node>> byTag = new ConcurrentHashMap<>();
     private final Map<String, Set<Node>> valueKeyedByStorageKey = new ConcurrentHashMap<>();
+    private final ReentrantLock sweeping = new ReentrantLock();
+    private Iterator<Node> sweep;
     private volatile Counter evictedForSize;
     private volatile Counter evictedExpired;
 
@@ -93,29 +106,13 @@ public final class CaffeineTier implements CacheTier {
         long maxBytes = b.maxBytes();
         this.floorWeight = (int) Math.min(Integer.MAX_VALUE, (maxBytes + b.maxEntries - 1) / b.maxEntries);
         this.log = new InvalidationLog(b.maxLoadTime.toNanos(), b.maxMarks);
-        Clock c = b.clock;
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
                 .weigher((Object k, Node n) -> n.weight)
-                .expireAfter(new Expiry<Object, Node>() {
-                    @Override
-                    public long expireAfterCreate(Object key, Node node, long now) {
-                        return Math.max(0L, node.expiresAtNanos - now);
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(Object key, Node node, long now, long currentDuration) {
-                        return Math.max(0L, node.expiresAtNanos - now);
-                    }
-
-                    @Override
-                    public long expireAfterRead(Object key, Node node, long now, long currentDuration) {
-                        return currentDuration;
-                    }
-                })
-                .ticker(() -> c.millis() * 1_000_000L)
-                .executor(Runnable::run)
-                .removalListener((Object k, Node n, RemovalCause cause) -> removed(n, cause))
+                .executor(b.executor)
+                // synchronous, inside the eviction: the indexes never point at a node Caffeine dropped for
+                // size; expiry, explicit removals and replacements unindex in this class's own code
+                .evictionListener((Object k, Node n, RemovalCause cause) -> evicted(n, cause))
                 .build();
     }
 
@@ -186,13 +183,13 @@ public final class CaffeineTier implements CacheTier {
     @Override
     public void clear() {
         log.raiseFloor();
-        cache.invalidateAll();
+        removeAll(cache.asMap().values());
     }
 
     /** Drops the entries; the tier stays usable (there is nothing to release). */
     @Override
     public void close() {
-        cache.invalidateAll();
+        removeAll(cache.asMap().values());
     }
 
     // ---- the engine's paths (package-private) --------------------------------------------------------------
@@ -204,17 +201,61 @@ public final class CaffeineTier implements CacheTier {
      * @return the node, or {@code null}
      */
     Node find(Object localKey) {
-        return cache.getIfPresent(localKey);
+        Node node = cache.getIfPresent(localKey);
+        return node == null || live(node) ? node : null;
     }
 
     /** Finds an entry stored under a storage key whose canonical key is the key's; not expired. */
     Node findByKey(CacheKey key) {
         Node node = cache.getIfPresent(key.storageKey());
-        if (node == null || !node.entry.canonicalKey().equals(key.canonical())
-                || node.entry.isExpired(clock.instant())) {
-            return null;
+        return node == null || !node.entry.canonicalKey().equals(key.canonical()) || !live(node) ? null : node;
+    }
+
+    /** Tells whether a node may be served; removes it when it has expired. */
+    private boolean live(Node node) {
+        if (clock.millis() < node.expiresAtMillis) {
+            return true;
         }
-        return node;
+        expire(node);
+        return false;
+    }
+
+    private void expire(Node node) {
+        if (cache.asMap().remove(node.localKey, node)) {
+            unindex(node);
+            Counter c = evictedExpired;
+            if (c != null) {
+                c.increment();
+            }
+        }
+    }
+
+    /**
+     * Removes the expired entries among the next few of the map, continuing where the previous sweep
+     * stopped: each put pays for {@value #SWEEP_PER_PUT}, so entries that expired unread leave within
+     * about {@code size / SWEEP_PER_PUT} puts instead of waiting for eviction.
+     */
+    private void sweepSome() {
+        if (!sweeping.tryLock()) {
+            return;
+        }
+        try {
+            long now = clock.millis();
+            for (int i = 0; i < SWEEP_PER_PUT; i++) {
+                if (sweep == null || !sweep.hasNext()) {
+                    sweep = cache.asMap().values().iterator();
+                    if (!sweep.hasNext()) {
+                        return;
+                    }
+                }
+                Node node = sweep.next();
+                if (now >= node.expiresAtMillis) {
+                    expire(node);
+                }
+            }
+        } finally {
+            sweeping.unlock();
+        }
     }
 
     /** A miss with a ticket taken now. */
@@ -259,16 +300,20 @@ public final class CaffeineTier implements CacheTier {
                 return false;
             }
             index(node);
-            cache.put(node.localKey, node);
-            return true;
+            Node replaced = cache.asMap().put(node.localKey, node);
+            if (replaced != null && replaced != node) {
+                unindex(replaced);
+            }
         } finally {
             log.unlockRead(stamp);
         }
+        sweepSome();
+        return true;
     }
 
     /** Removes one node, if it is still the one stored (a value that no longer decodes). */
     void evict(Node node) {
-        cache.asMap().remove(node.localKey, node);
+        remove(node);
     }
 
     /**
@@ -282,7 +327,10 @@ public final class CaffeineTier implements CacheTier {
         }
         log.mark(storageKeys, List.of());
         for (String storageKey : storageKeys) {
-            cache.invalidate(storageKey);
+            Node node = cache.getIfPresent(storageKey);
+            if (node != null) {
+                remove(node);
+            }
             removeAll(valueKeyedByStorageKey.get(storageKey));
         }
     }
@@ -364,26 +412,27 @@ public final class CaffeineTier implements CacheTier {
         }
     }
 
-    private void removeAll(Set<Node> nodes) {
+    private void removeAll(Collection<Node> nodes) {
         if (nodes != null) {
             for (Node node : nodes.toArray(new Node[0])) {
-                cache.asMap().remove(node.localKey, node);
+                remove(node);
             }
         }
     }
 
-    private void removed(Node node, RemovalCause cause) {
+    private void remove(Node node) {
+        if (cache.asMap().remove(node.localKey, node)) {
+            unindex(node);
+        }
+    }
+
+    private void evicted(Node node, RemovalCause cause) {
         if (node == null) {
             return;
         }
         unindex(node);
         if (cause == RemovalCause.SIZE) {
             Counter c = evictedForSize;
-            if (c != null) {
-                c.increment();
-            }
-        } else if (cause == RemovalCause.EXPIRED) {
-            Counter c = evictedExpired;
             if (c != null) {
                 c.increment();
             }

@@ -6,6 +6,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * Configures a {@link CaffeineTier}; start with {@link CaffeineTier#builder()}. Every setter validates at
@@ -35,6 +37,7 @@ public final class CaffeineTierBuilder {
     Duration maxLoadTime = DEFAULT_MAX_LOAD_TIME;
     int maxValueBytes = -1;
     Clock clock = Clock.systemUTC();
+    Executor executor = ForkJoinPool.commonPool();
     int maxMarks = 100_000;
     private final Set<String> set = new HashSet<>();
 
@@ -140,7 +143,8 @@ public final class CaffeineTierBuilder {
     }
 
     /**
-     * Sets the clock entries expire by (tests pass a controllable one).
+     * Sets the clock entries expire by; it is read on every hit. Tests pass a controllable one; an
+     * application may pass a coarse one (cheaper to read, entries served up to its lag past expiry).
      *
      * @param entryClock default {@link Clock#systemUTC()}
      * @return this builder
@@ -151,6 +155,23 @@ public final class CaffeineTierBuilder {
         BuilderChecks.notNull("clock", entryClock);
         once("clock", clock);
         this.clock = entryClock;
+        return this;
+    }
+
+    /**
+     * Sets where Caffeine runs its maintenance (draining its read buffer, evicting), so that a
+     * hit does not pay for it.
+     *
+     * @param maintenance default {@link ForkJoinPool#commonPool()}, as Caffeine's own default;
+     *                    {@code Runnable::run} keeps it on the calling threads
+     * @return this builder
+     * @throws IllegalArgumentException when null
+     * @throws IllegalStateException    when set twice
+     */
+    public CaffeineTierBuilder executor(Executor maintenance) {
+        BuilderChecks.notNull("executor", maintenance);
+        once("executor", executor.getClass().getName());
+        this.executor = maintenance;
         return this;
     }
 

@@ -9,6 +9,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * Writes the canonical form of one declared type's values (the grammar is in {@code docs/cache.md} and on
@@ -342,24 +346,18 @@ abstract class Encoder {
         }
     }
 
-    /** byte, short, int, long: the accessor adapted to {@code (Object)long}, no boxing. */
+    /** byte, short, int, long: read through a {@code ToLongFunction}, no boxing. */
     static final class IntegralComponent extends Component {
-        private final MethodHandle getter;
+        private final ToLongFunction<Object> getter;
 
-        IntegralComponent(String name, MethodHandle getter) {
+        IntegralComponent(String name, ToLongFunction<Object> getter) {
             super(name);
             this.getter = getter;
         }
 
         @Override
         void write(Object owner, StringBuilder out, int depth) {
-            long v;
-            try {
-                v = (long) getter.invokeExact(owner);
-            } catch (Throwable t) {
-                throw unreadable(name, t);
-            }
-            out.append(v);
+            out.append(getter.applyAsLong(owner));
         }
     }
 
@@ -384,45 +382,33 @@ abstract class Encoder {
         }
     }
 
-    /** double: {@code Double.toString}, from {@code (Object)double}. */
+    /** double: {@code Double.toString}, read through a {@code ToDoubleFunction}. */
     static final class DoubleComponent extends Component {
-        private final MethodHandle getter;
+        private final ToDoubleFunction<Object> getter;
 
-        DoubleComponent(String name, MethodHandle getter) {
+        DoubleComponent(String name, ToDoubleFunction<Object> getter) {
             super(name);
             this.getter = getter;
         }
 
         @Override
         void write(Object owner, StringBuilder out, int depth) {
-            double v;
-            try {
-                v = (double) getter.invokeExact(owner);
-            } catch (Throwable t) {
-                throw unreadable(name, t);
-            }
-            out.append(Double.toString(v));
+            out.append(Double.toString(getter.applyAsDouble(owner)));
         }
     }
 
-    /** boolean, from {@code (Object)boolean}. */
+    /** boolean, read through a {@code Predicate}. */
     static final class BooleanComponent extends Component {
-        private final MethodHandle getter;
+        private final Predicate<Object> getter;
 
-        BooleanComponent(String name, MethodHandle getter) {
+        BooleanComponent(String name, Predicate<Object> getter) {
             super(name);
             this.getter = getter;
         }
 
         @Override
         void write(Object owner, StringBuilder out, int depth) {
-            boolean v;
-            try {
-                v = (boolean) getter.invokeExact(owner);
-            } catch (Throwable t) {
-                throw unreadable(name, t);
-            }
-            out.append(v);
+            out.append(getter.test(owner));
         }
     }
 
@@ -447,12 +433,12 @@ abstract class Encoder {
         }
     }
 
-    /** A reference component, from {@code (Object)Object}, written by its type's encoder. */
+    /** A reference component, read through a {@code Function}, written by its type's encoder. */
     static final class ReferenceComponent extends Component {
-        private final MethodHandle getter;
+        private final Function<Object, Object> getter;
         private final Encoder encoder;
 
-        ReferenceComponent(String name, MethodHandle getter, Encoder encoder) {
+        ReferenceComponent(String name, Function<Object, Object> getter, Encoder encoder) {
             super(name);
             this.getter = getter;
             this.encoder = encoder;
@@ -460,13 +446,7 @@ abstract class Encoder {
 
         @Override
         void write(Object owner, StringBuilder out, int depth) {
-            Object v;
-            try {
-                v = (Object) getter.invokeExact(owner);
-            } catch (Throwable t) {
-                throw unreadable(name, t);
-            }
-            encoder.writeNullable(v, out, depth);
+            encoder.writeNullable(getter.apply(owner), out, depth);
         }
     }
 }

@@ -26,6 +26,8 @@ final class KeyPlan {
      */
     final boolean valueKeyed;
     private final String refusal;
+    /** The capacity to start a canonical form with: the longest seen so far (a racy hint, never wrong). */
+    int sizeHint = 128;
 
     private KeyPlan(Class<?> type, ObjectEncoder body, boolean valueKeyed, String refusal) {
         this.type = type;

@@ -204,7 +204,7 @@ final class KeyPlanner {
         if (c.isRecord()) {
             for (RecordComponent rc : c.getRecordComponents()) {
                 String p = topLevel ? rc.getName() : path + "." + rc.getName();
-                Planned planned = component(rc.getName(), p, rc.getType(), rc.getGenericType(),
+                Planned planned = component(rc.getName(), p, rc.getType(), rc.getGenericType(), lookup,
                         handle(lookup, rc.getAccessor(), p), components);
                 exact &= planned.exact();
             }
@@ -218,7 +218,7 @@ final class KeyPlanner {
             for (Method getter : getters) {
                 String property = property(getter);
                 String p = topLevel ? property : path + "." + property;
-                component(property, p, getter.getReturnType(), getter.getGenericReturnType(),
+                component(property, p, getter.getReturnType(), getter.getGenericReturnType(), lookup,
                         handle(lookup, getter, p), components);
             }
             exact = false; // a class's equals is whatever its author wrote
@@ -228,14 +228,14 @@ final class KeyPlanner {
         return new Planned(encoder, exact);
     }
 
-    private Planned component(String name, String path, Class<?> raw, Type generic, MethodHandle getter,
-                              List<Component> out) {
+    private Planned component(String name, String path, Class<?> raw, Type generic, MethodHandles.Lookup lookup,
+                              MethodHandle getter, List<Component> out) {
         if (raw == long.class || raw == int.class || raw == short.class || raw == byte.class) {
-            out.add(new Encoder.IntegralComponent(name, getter.asType(MethodType.methodType(long.class, Object.class))));
+            out.add(new Encoder.IntegralComponent(name, Accessors.toLong(lookup, getter)));
             return new Planned(null, true);
         }
         if (raw == double.class) {
-            out.add(new Encoder.DoubleComponent(name, getter.asType(MethodType.methodType(double.class, Object.class))));
+            out.add(new Encoder.DoubleComponent(name, Accessors.toDouble(lookup, getter)));
             return new Planned(null, true);
         }
         if (raw == float.class) {
@@ -243,8 +243,7 @@ final class KeyPlanner {
             return new Planned(null, true);
         }
         if (raw == boolean.class) {
-            out.add(new Encoder.BooleanComponent(name,
-                    getter.asType(MethodType.methodType(boolean.class, Object.class))));
+            out.add(new Encoder.BooleanComponent(name, Accessors.predicate(lookup, getter)));
             return new Planned(null, true);
         }
         if (raw == char.class) {
@@ -252,8 +251,7 @@ final class KeyPlanner {
             return new Planned(null, true);
         }
         Planned planned = planned(generic, path);
-        out.add(new Encoder.ReferenceComponent(name, getter.asType(MethodType.methodType(Object.class, Object.class)),
-                planned.encoder()));
+        out.add(new Encoder.ReferenceComponent(name, Accessors.function(lookup, getter), planned.encoder()));
         return planned;
     }
 

@@ -104,9 +104,23 @@ final class Murmur3 {
      * @return the hex string
      */
     static String hex(long h1, long h2) {
-        char[] out = new char[32];
-        putHex(out, 0, h1);
-        putHex(out, 16, h2);
+        return hex("", h1, h2);
+    }
+
+    /**
+     * Renders a prefix followed by a hash's 32 hex digits, in one string.
+     *
+     * @param prefix the text before the digits
+     * @param h1     the first half
+     * @param h2     the second half
+     * @return {@code prefix + hex(h1, h2)}
+     */
+    static String hex(String prefix, long h1, long h2) {
+        int p = prefix.length();
+        char[] out = new char[p + 32];
+        prefix.getChars(0, p, out, 0);
+        putHex(out, p, h1);
+        putHex(out, p + 16, h2);
         return new String(out);
     }
 

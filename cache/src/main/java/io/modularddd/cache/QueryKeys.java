@@ -34,15 +34,15 @@ import java.nio.charset.StandardCharsets;
  */
 final class QueryKeys {
 
-    /** Turns a canonical form's UTF-8 bytes into the hex digits of the storage key. */
+    /** Turns a canonical form's UTF-8 bytes into the storage key: the prefix and 32 hex digits. */
     @FunctionalInterface
     interface Hasher {
-        String hex(byte[] utf8);
+        String storageKey(String prefix, byte[] utf8);
     }
 
-    static final Hasher MURMUR3_128 = bytes -> {
+    static final Hasher MURMUR3_128 = (prefix, bytes) -> {
         long[] h = Murmur3.hash128(bytes);
-        return Murmur3.hex(h[0], h[1]);
+        return Murmur3.hex(prefix, h[0], h[1]);
     };
 
     private final Hasher hasher;
@@ -90,7 +90,7 @@ final class QueryKeys {
 
     /** Makes a key with a plan already looked up, and a scope already checked. */
     CacheKey keyOf(KeyPlan plan, Object query, String scope) {
-        StringBuilder out = new StringBuilder(128);
+        StringBuilder out = new StringBuilder(plan.sizeHint);
         out.append(plan.head);
         if (scope == null) {
             out.append('-');
@@ -106,6 +106,10 @@ final class QueryKeys {
                     + "collections");
         }
         String canonical = out.toString();
-        return CacheKey.of(plan.storagePrefix + hasher.hex(canonical.getBytes(StandardCharsets.UTF_8)), canonical);
+        if (canonical.length() > plan.sizeHint) {
+            plan.sizeHint = Math.min(canonical.length() + 16, 4096);
+        }
+        return CacheKey.of(hasher.storageKey(plan.storagePrefix, canonical.getBytes(StandardCharsets.UTF_8)),
+                canonical);
     }
 }

@@ -1,10 +1,9 @@
 package io.modularddd.cache;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import io.modularddd.cache.CacheMeters.Operation;
 import io.modularddd.cache.CacheMeters.QueryMeters;
+import io.modularddd.cache.ResultCodecs.Codec;
+import io.modularddd.cache.ResultCodecs.Undecoded;
 import io.modularddd.core.InvalidInputException;
 import io.modularddd.core.cache.CacheEntry;
 import io.modularddd.core.cache.CacheInvalidation;
@@ -36,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * <h2>What {@link #get} does</h2>
  * <ol>
  *   <li>Looks the query up in L1. For a record query whose {@code equals} is exact, L1 is keyed by the
- *       query value itself: a hit costs one Caffeine lookup and no key encoding.</li>
+ *       query value itself: a hit costs one Caffeine lookup and no key encoding. Other queries are
+ *       encoded into their {@link CacheKey} first and looked up by it.</li>
  *   <li>On a miss, makes the query's {@link CacheKey} and joins a load of the same key already running
  *       (single flight), or leads one: walks L2, L3 in order; a hit is decoded into the result type and
  *       promoted into the tiers above with each one's {@link CacheTier#promotionTtl()}, never past the
@@ -63,7 +63,6 @@ import org.slf4j.LoggerFactory;
 public final class TieredCache implements QueryCache, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TieredCache.class);
-    private static final int MAX_CODECS = 512;
 
     /** What a walk through the tiers found: the tiers' misses, or the tier that hit and its value. */
     private static final class Walk {
@@ -77,13 +76,6 @@ public final class TieredCache implements QueryCache, AutoCloseable {
         }
     }
 
-    private record Codec(ObjectReader reader, ObjectWriter writer) {
-    }
-
-    /** What {@link #decode} answers for bytes that do not read into the result type. */
-    private record Undecoded(Exception cause) {
-    }
-
     /** A query type's key plan and meters, found once per class. */
     private record Plan(KeyPlan key, QueryMeters meters, boolean fast) {
     }
@@ -92,7 +84,6 @@ public final class TieredCache implements QueryCache, AutoCloseable {
     private final CaffeineTier[] caffeine;
     private final CaffeineTier fastL1;
     private final QueryKeys keys;
-    private final ObjectMapper mapper;
     private final Clock clock;
     private final String nodeId;
     private final CacheInvalidationBus bus;
@@ -100,7 +91,7 @@ public final class TieredCache implements QueryCache, AutoCloseable {
     private final CacheMeters meters;
     private final ThrottledLog warnings = new ThrottledLog(LOG, TimeUnit.SECONDS.toNanos(10));
     private final Map<CacheKey, Flight> flights = new ConcurrentHashMap<>();
-    private final Map<Type, Codec> codecs = new ConcurrentHashMap<>();
+    private final ResultCodecs codecs;
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ClassValue<Plan> plans = new ClassValue<>() {
@@ -120,7 +111,7 @@ public final class TieredCache implements QueryCache, AutoCloseable {
         }
         this.fastL1 = caffeine[0];
         this.keys = new QueryKeys(b.hasher);
-        this.mapper = b.objectMapper;
+        this.codecs = new ResultCodecs(b.objectMapper);
         this.clock = b.clock;
         this.nodeId = b.nodeId;
         this.bus = b.bus;
@@ -151,16 +142,24 @@ public final class TieredCache implements QueryCache, AutoCloseable {
         Checks.notNull("loader", loader);
         Plan plan = plans.get(query.getClass());
         Object valueKey = null;
+        CacheKey key = null;
+        CaffeineTier.Node node = null;
         if (plan.fast) {
             String scope = policy.scope();
             valueKey = scope == null ? query : new ScopedQuery(query, scope);
-            CaffeineTier.Node node = fastL1.find(valueKey);
-            if (node != null && (node.decodedAs == resultType || resultType.equals(node.decodedAs))) {
-                plan.meters.hits[0].increment();
-                return (R) node.entry.decoded();
-            }
+            node = fastL1.find(valueKey);
+        } else if (fastL1 != null) {
+            key = keys.keyOf(plan.key, query, policy.scope());
+            node = fastL1.findByKey(key);
         }
-        return (R) missed(plan, query, valueKey, policy, resultType, loader);
+        if (node != null && (node.decodedAs == resultType || resultType.equals(node.decodedAs))) {
+            plan.meters.hits[0].increment();
+            return (R) node.entry.decoded();
+        }
+        if (key == null) {
+            key = keys.keyOf(plan.key, query, policy.scope());
+        }
+        return (R) missed(plan, key, valueKey, policy, resultType, loader);
     }
 
     /**
@@ -235,9 +234,8 @@ public final class TieredCache implements QueryCache, AutoCloseable {
 
     // ---- the miss path ---------------------------------------------------------------------------------------
 
-    private Object missed(Plan plan, Object query, Object valueKey, CachePolicy policy, Type resultType,
+    private Object missed(Plan plan, CacheKey key, Object valueKey, CachePolicy policy, Type resultType,
                           Loader<?> loader) {
-        CacheKey key = keys.keyOf(plan.key, query, policy.scope());
         Flight flight = new Flight(policy.tags(), resultType);
         Flight running = flights.putIfAbsent(key, flight);
         if (running != null) {
@@ -275,7 +273,7 @@ public final class TieredCache implements QueryCache, AutoCloseable {
 
     private Object lead(Plan plan, CacheKey key, Object valueKey, CachePolicy policy, Type resultType,
                         Loader<?> loader) {
-        Codec codec = codec(resultType);
+        Codec codec = codecs.of(resultType);
         Walk walk = new Walk(tiers.length);
         for (int i = 0; i < tiers.length; i++) {
             if (probe(i, plan, key, valueKey, codec, resultType, walk)) {
@@ -300,7 +298,7 @@ public final class TieredCache implements QueryCache, AutoCloseable {
             if (node != null) {
                 Object value = node.entry.decoded() != null
                         && (node.decodedAs == resultType || resultType.equals(node.decodedAs))
-                        ? node.entry.decoded() : decode(codec, node.entry.bytes());
+                        ? node.entry.decoded() : codec.decode(node.entry.bytes());
                 if (!(value instanceof Undecoded)) {
                     return hit(walk, i, node.entry, value);
                 }
@@ -324,7 +322,7 @@ public final class TieredCache implements QueryCache, AutoCloseable {
                 walk.misses[i] = lookup;
                 return false;
             }
-            Object value = decode(codec, lookup.entry().bytes());
+            Object value = codec.decode(lookup.entry().bytes());
             if (!(value instanceof Undecoded)) {
                 return hit(walk, i, lookup.entry(), value);
             }
@@ -381,8 +379,8 @@ public final class TieredCache implements QueryCache, AutoCloseable {
         byte[] bytes;
         Object copy;
         try {
-            bytes = codec.writer.writeValueAsBytes(value);
-            copy = codec.reader.readValue(bytes);
+            bytes = codec.writer().writeValueAsBytes(value);
+            copy = codec.reader().readValue(bytes);
         } catch (IOException | RuntimeException e) {
             plan.meters.uncacheable.increment();
             warnings.warn("encode:" + plan.key.type.getName(), "a result of " + plan.key.type.getName()
@@ -424,33 +422,11 @@ public final class TieredCache implements QueryCache, AutoCloseable {
         return stored;
     }
 
-    /** The value, or an {@link Undecoded} (also for JSON {@code null}, which no load stores). */
-    private static Object decode(Codec codec, byte[] bytes) {
-        try {
-            Object value = codec.reader.readValue(bytes);
-            return value != null ? value : new Undecoded(new IOException("the cached bytes hold null"));
-        } catch (IOException | RuntimeException e) {
-            return new Undecoded(e);
-        }
-    }
-
     private void undecodable(int tier, Plan plan, Type resultType, Undecoded undecoded) {
         meters.undecodable(tier);
         warnings.warn("decode:" + tiers[tier].name() + ":" + plan.key.type.getName(), "a cached result of "
                 + plan.key.type.getName() + " in tier " + tiers[tier].name() + " no longer reads as "
                 + resultType.getTypeName() + "; it was evicted and treated as a miss", undecoded.cause(), false);
-    }
-
-    private Codec codec(Type resultType) {
-        Codec codec = codecs.get(resultType);
-        if (codec == null) {
-            var type = mapper.getTypeFactory().constructType(resultType);
-            codec = new Codec(mapper.readerFor(type), mapper.writerFor(type));
-            if (codecs.size() < MAX_CODECS) { // a Type without equals, made per call, must not grow the map
-                codecs.putIfAbsent(resultType, codec);
-            }
-        }
-        return codec;
     }
 
     private void failed(int tier, Operation op, RuntimeException e) {

@@ -171,8 +171,33 @@ class CaffeineTierTest {
             assertThat(timed.find(query)).isNotNull();
             clock.advance(Duration.ofMillis(1));
             assertThat(timed.find(query)).as("at its expiry").isNull();
+            assertThat(timed.indexSize()).as("found expired, removed and unindexed").isZero();
+            assertThat(timed.entryCount()).isZero();
+        }
+
+        @Test
+        void entries_that_expire_unread_are_swept_by_later_puts() {
+            MutableClock clock = new MutableClock();
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            CaffeineTier timed = CaffeineTier.builder().clock(clock).executor(Runnable::run).build();
+            timed.meterEvictions(registry);
+            for (int i = 0; i < 10; i++) {
+                CacheKey k = key("short-" + i);
+                timed.put(k, CacheEntry.of(k, new byte[1], clock.instant().plusSeconds(10), Set.of("short")),
+                        timed.lookup(k));
+            }
+            clock.advance(Duration.ofSeconds(11));
+
+            for (int i = 0; i < 10; i++) {
+                CacheKey k = key("long-" + i);
+                timed.put(k, CacheEntry.of(k, new byte[1], clock.instant().plusSeconds(600), Set.of()), timed.lookup(k));
+            }
+
             timed.cleanUp();
-            assertThat(timed.indexSize()).isZero();
+            assertThat(timed.entryCount()).as("only the live ones are left").isEqualTo(10);
+            assertThat(timed.indexSize()).as("the tag of the expired ones is gone").isZero();
+            assertThat(registry.counter("modularddd.cache.evictions", "tier", "l1", "cause", "expired").count())
+                    .isEqualTo(10);
         }
     }
 

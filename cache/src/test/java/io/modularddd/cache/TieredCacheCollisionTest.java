@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 class TieredCacheCollisionTest {
 
-    private static final QueryKeys.Hasher EVERYTHING_COLLIDES = bytes -> "00000000000000000000000000000000";
+    private static final QueryKeys.Hasher EVERYTHING_COLLIDES =
+            (prefix, bytes) -> prefix + "00000000000000000000000000000000";
 
     private final MutableClock clock = new MutableClock();
     private final SharedTier l2 = new SharedTier("l2", Duration.ofMinutes(15), clock);
