@@ -28,6 +28,7 @@ class CodeShapeTest {
 
     /** The public top-level types of each adapter, of cqrs and of the testkit. Adding one is an API decision. */
     private static final Map<String, List<String>> PUBLIC_TYPES = Map.of(
+            "cache", List.of("CaffeineTier", "CaffeineTierBuilder", "TieredCache", "TieredCacheBuilder"),
             "cqrs", List.of("CommandMetrics", "CommandQueueWorker", "CommandValidation", "ConflictRetry", "DispatchStrategy",
                     "InvalidationRules", "QueryCacheInvalidationException", "SimpleCommandBus", "SimpleQueryBus",
                     "SlowCommandLog", "UnitOfWork"),
