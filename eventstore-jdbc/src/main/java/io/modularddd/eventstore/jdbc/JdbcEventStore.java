@@ -189,14 +189,7 @@ public final class JdbcEventStore implements EventStore {
      */
     public void addPartition(long upperBound) {
         ensureOpen();
-        if (!partitioned) {
-            throw new IllegalStateException("addPartition needs the partitioned layout: build the store with "
-                    + "partitioned(true) (MySQL/MariaDB only)");
-        }
-        if (upperBound < 1) {
-            throw new IllegalArgumentException("upperBound must be at least 1 but was " + upperBound);
-        }
-        schema.addPartition(upperBound);
+        schema.addPartition(upperBound); // checks the layout and the bound
     }
 
     /**
@@ -226,15 +219,7 @@ public final class JdbcEventStore implements EventStore {
      */
     public List<String> dropPartitionsBefore(long position) {
         ensureOpen();
-        if (!partitioned) {
-            throw new IllegalStateException("dropPartitionsBefore needs the partitioned layout: build the store with "
-                    + "partitioned(true) (MySQL/MariaDB only); in the default layout delete nothing by hand, readers "
-                    + "report such holes as MissingEventsException");
-        }
-        if (position < 1) {
-            throw new IllegalArgumentException("position must be at least 1 but was " + position);
-        }
-        return schema.dropPartitionsBefore(position);
+        return schema.dropPartitionsBefore(position); // checks the layout and the position
     }
 
     /**
@@ -417,6 +402,17 @@ public final class JdbcEventStore implements EventStore {
         return new JdbcSnapshotStore(this, pools, dialect, table, keepNewest, meters);
     }
 
+    /**
+     * Returns the L3 query-cache tier on this store's {@code <table>_query_cache} tables (made by
+     * {@link #createSchema()}) and read pool, with the defaults; {@link JdbcCacheTier#builder(JdbcEventStore)} sets
+     * them. Closing it leaves this store open; closing this store ends it too. docs/cache.md, "L3", has the details.
+     *
+     * @return the tier
+     */
+    public JdbcCacheTier cacheTier() {
+        return JdbcCacheTier.builder(this).build();
+    }
+
     // ------------------------------------------------------------------ lifecycle and description
 
     /**
@@ -441,16 +437,9 @@ public final class JdbcEventStore implements EventStore {
      * @return the description
      */
     public String describe() {
-        int appendConnections = maxCommitsInFlight + 1;
-        String connections = pools.owned()
-                ? "connections: read pool " + pools.readPoolSize() + " + append pool " + pools.appendPoolSize()
-                        + " (maxCommitsInFlight " + maxCommitsInFlight + " + 1) = at most "
-                        + (pools.readPoolSize() + pools.appendPoolSize()) + " in all"
-                : "connections: from the given DataSource, sized by the application (appends hold at most "
-                        + appendConnections + " at once: maxCommitsInFlight " + maxCommitsInFlight
-                        + " + 1; reads borrow one per query)";
         return "JdbcEventStore[" + dialect + ", table " + table.names.events() + " ("
-                + (partitioned ? "partitioned" : "default") + " layout) on " + pools.target + "; " + connections
+                + (partitioned ? "partitioned" : "default") + " layout) on " + pools.target + "; "
+                + pools.describeConnections(maxCommitsInFlight)
                 + "; group commit: up to " + maxGroupRequests + " requests / " + maxGroupEvents
                 + " events per transaction, maxGroupWait " + maxGroupWait + "; reads: " + pageSize
                 + " events per page; " + packetLimit + "]";
@@ -490,6 +479,10 @@ public final class JdbcEventStore implements EventStore {
 
     void hook(TransactionHook value) {
         transaction.hook(value);
+    }
+
+    StorePools pools() {
+        return pools;
     }
 
     /** The read pool, or the given data source. */

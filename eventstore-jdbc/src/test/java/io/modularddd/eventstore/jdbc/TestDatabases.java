@@ -74,6 +74,9 @@ enum TestDatabases {
             s.execute("DROP TABLE IF EXISTS " + q + table + "_head" + q);
             s.execute("DROP TABLE IF EXISTS " + q + table + "_streams" + q);
             s.execute("DROP TABLE IF EXISTS " + q + table + "_snapshots" + q);
+            for (String cache : new String[] {"_query_cache", "_qc_tags", "_qc_clock", "_qc_marks"}) {
+                s.execute("DROP TABLE IF EXISTS " + q + table + cache + q);
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("dropping test tables " + table + " failed", e);
         }
