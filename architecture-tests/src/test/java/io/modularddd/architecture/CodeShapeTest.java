@@ -28,7 +28,8 @@ class CodeShapeTest {
 
     /** The public top-level types of each adapter and of the testkit. Adding one is an API decision. */
     private static final Map<String, List<String>> PUBLIC_TYPES = Map.of(
-            "eventstore-jdbc", List.of("JdbcDialect", "JdbcEventStore", "JdbcEventStoreBuilder"),
+            "eventstore-jdbc", List.of("JdbcCacheTier", "JdbcCacheTierBuilder", "JdbcDialect", "JdbcEventStore",
+                    "JdbcEventStoreBuilder"),
             "eventstore-redis", List.of("HotTierCompression", "HotTierFormat", "RedisAggregateStats",
                     "RedisAggregateStatsBuilder", "RedisHotTier", "RedisHotTierBuilder", "RedisSnapshotStore",
                     "RedisSnapshotStoreBuilder", "TieredEventStore"),

@@ -86,6 +86,9 @@ public final class BenchmarkServices {
             s.execute("DROP TABLE IF EXISTS `" + table + "_head`");
             s.execute("DROP TABLE IF EXISTS `" + table + "_streams`");
             s.execute("DROP TABLE IF EXISTS `" + table + "_snapshots`");
+            for (String cache : new String[] {"_query_cache", "_qc_tags", "_qc_clock", "_qc_marks"}) {
+                s.execute("DROP TABLE IF EXISTS `" + table + cache + "`");
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("dropping benchmark tables " + table + " failed: " + e.getMessage(), e);
         }

@@ -24,6 +24,7 @@ final class CacheTierFixture implements AutoCloseable {
     JdbcService service;
     String table;
     JdbcEventStore events;
+    JdbcCacheTier tier;
     private final List<JdbcEventStore> peers = new ArrayList<>();
 
     CacheTierFixture(TestDatabases db) {
@@ -41,7 +42,8 @@ final class CacheTierFixture implements AutoCloseable {
         table = TestDatabases.uniqueTable();
         events = db.builder(service, table).build();
         events.createSchema();
-        return options.apply(JdbcCacheTier.builder(events)).build();
+        tier = options.apply(JdbcCacheTier.builder(events)).build();
+        return tier;
     }
 
     /** A tier of a second event store on the same tables: another node. */
