@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * An L3 cache hit — {@link JdbcCacheTier#lookup} of a stored entry on the local MariaDB: one statement reading the
- * clock row and the entry by their primary keys, the canonical key compared, the entry built — against its
+ * entry by its primary key, the canonical key compared, the entry built — against its
  * baseline, a raw JDBC primary-key select of the same row's columns through a HikariCP pool with the same driver
  * settings as the store's read pool (server-side prepared statements, auto-commit, {@code READ COMMITTED}).
  *

@@ -39,9 +39,10 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>What each call costs</h2>
  * <ul>
- *   <li>{@link #lookup}: one statement, one round trip — the clock row by its primary key, left-joined to the entry
- *       by its primary key and unexpired. A hit whose stored canonical key differs from the key's is a miss; a miss
- *       carries the clock as its ticket.</li>
+ *   <li>{@link #lookup}: a hit is one statement, the entry by its primary key — what a hand-written cache table
+ *       would run. An expired entry, or one whose stored canonical key differs from the key's, is a miss. A miss reads the clock
+ *       row by its primary key as well, on the same connection (a second round trip, before the caller loads) and
+ *       carries it as its ticket.</li>
  *   <li>{@link #put}: one short transaction: the clock row in share mode (H2: exclusively); when the clock moved
  *       past the ticket, one primary-key lookup of the markers of the key and the entry's tags; refused when one is
  *       newer than the ticket (or the markers newer than the ticket were purged); else an upsert of the entry, and
@@ -146,26 +147,41 @@ public final class JdbcCacheTier implements CacheTier {
     public CacheLookup lookup(CacheKey key) {
         Checks.notNull("key", key);
         ensureOpen();
-        try (Connection c = pools.reads.getConnection(); PreparedStatement ps = c.prepareStatement(sql.lookup)) {
-            ps.setString(1, key.storageKey());
-            ps.setLong(2, clock.millis());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new EventStoreException("the row of " + sql.clockTable + " is missing on " + pools.target
-                            + "; run JdbcEventStore.createSchema() again (it inserts it), or apply the shipped DDL");
+        try (Connection c = pools.reads.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement(sql.lookup)) {
+                ps.setString(1, key.storageKey());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        String canonical = rs.getString(1);
+                        byte[] data = rs.getBytes(2);
+                        long expiresAt = rs.getLong(3);
+                        // another key with the same hash, or an expired entry the purge has not reached: a miss
+                        if (expiresAt > clock.millis() && canonical.equals(key.canonical())) {
+                            return CacheLookup.hit(CacheEntry.stored(canonical, data, Instant.ofEpochMilli(expiresAt),
+                                    tags(rs.getString(4))));
+                        }
+                    }
                 }
-                long ticket = rs.getLong(1);
-                String canonical = rs.getString(2);
-                if (canonical == null || !canonical.equals(key.canonical())) {
-                    return CacheLookup.miss(ticket); // absent, expired, or another key with the same hash
-                }
-                byte[] data = rs.getBytes(3);
-                Instant expiresAt = Instant.ofEpochMilli(rs.getLong(4));
-                return CacheLookup.hit(CacheEntry.stored(canonical, data, expiresAt, tags(rs.getString(5))));
             }
+            return CacheLookup.miss(ticket(c));
         } catch (SQLException e) {
             throw SqlErrors.failure("looking up cache key '" + key.storageKey() + "' in " + sql.entries, pools.target,
                     e);
+        }
+    }
+
+    /**
+     * Reads the clock for a miss's ticket, after the entry was not found and before the caller loads: an invalidation
+     * that commits after this read has a higher clock and refuses the put; one that committed before it has already
+     * happened when the load begins, so the load sees its data.
+     */
+    private long ticket(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.readClock); ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new EventStoreException("the row of " + sql.clockTable + " is missing on " + pools.target
+                        + "; run JdbcEventStore.createSchema() again (it inserts it), or apply the shipped DDL");
+            }
+            return rs.getLong(1);
         }
     }
 
