@@ -13,7 +13,8 @@ import java.util.function.Supplier;
  * their ratios.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar io.modularddd.benchmarks.L3HitProbe [--value-bytes 1024] [--rounds 2000] [--block 20]
+ * java -cp benchmarks/target/benchmarks.jar io.modularddd.benchmarks.L3HitProbe \
+ *      [--value-bytes 1024] [--rounds 2000] [--block 20]
  * </pre>
  * Uses a table {@code bench_l3_*} of its own, dropped afterwards.
  */

@@ -31,11 +31,13 @@ final class CacheStatements {
     final String clockTable;
     final String marksTable;
 
-    /** Parameter: storage key. A row when the entry is there (expired or not): canonical_key, data, expires_at, tags. */
+    /** Parameter: storage key. A row when the entry is there (expired or not): canonical_key, data, expires_at,
+     *  tags. */
     final String lookup;
     /** The clock row, unlocked: clock. A miss's ticket. */
     final String readClock;
-    /** The clock row under a shared lock (H2, which has no shared row lock: an exclusive one): clock, purged_through. */
+    /** The clock row under a shared lock (H2, which has no shared row lock: an exclusive one): clock,
+     *  purged_through. */
     final String clockShared;
     /** The clock row under an exclusive lock: clock, purged_through. */
     final String clockExclusive;
@@ -109,11 +111,12 @@ final class CacheStatements {
         this.insertTag = render.render(DSL.insertInto(t, tag, cacheKey)
                 .values(DSL.val((String) null, tag), DSL.val((String) null, cacheKey)));
         this.keysOfTag = render.render(DSL.select(cacheKey).from(t).where(tag.eq(DSL.val((String) null, tag))));
-        this.expiredKeys = render.render(DSL.select(cacheKey).from(e).where(expiresAt.le(DSL.val((Long) null, expiresAt)))
-                .orderBy(expiresAt).limit(DSL.val((Integer) null, SQLDataType.INTEGER)).forUpdate().skipLocked());
+        this.expiredKeys = render.render(DSL.select(cacheKey).from(e)
+                .where(expiresAt.le(DSL.val((Long) null, expiresAt))).orderBy(expiresAt).limit(DSL.val((Integer) null, SQLDataType.INTEGER)).forUpdate().skipLocked());
         this.oldestMarks = render.render(DSL.select(markClock, markExpires).from(marks).orderBy(markClock)
                 .limit(DSL.val((Integer) null, SQLDataType.INTEGER)));
-        this.deleteMarksThrough = render.render(DSL.deleteFrom(marks).where(markClock.le(DSL.val((Long) null, markClock))));
+        this.deleteMarksThrough = render.render(DSL.deleteFrom(marks)
+                .where(markClock.le(DSL.val((Long) null, markClock))));
         this.deleteAllEntries = render.render(DSL.deleteFrom(e));
         this.deleteAllTags = render.render(DSL.deleteFrom(t));
         this.deleteAllMarks = render.render(DSL.deleteFrom(marks));

@@ -40,9 +40,9 @@ import org.slf4j.LoggerFactory;
  * <h2>What each call costs</h2>
  * <ul>
  *   <li>{@link #lookup}: a hit is one statement, the entry by its primary key — what a hand-written cache table
- *       would run. An expired entry, or one whose stored canonical key differs from the key's, is a miss. A miss reads the clock
- *       row by its primary key as well, on the same connection (a second round trip, before the caller loads) and
- *       carries it as its ticket.</li>
+ *       would run. An expired entry, or one whose stored canonical key differs from the key's, is a miss. A miss
+ *       reads the clock row by its primary key as well, on the same connection (a second round trip, before the
+ *       caller loads) and carries it as its ticket.</li>
  *   <li>{@link #put}: one short transaction: the clock row in share mode (H2: exclusively); when the clock moved
  *       past the ticket, one primary-key lookup of the markers of the key and the entry's tags; refused when one is
  *       newer than the ticket (or the markers newer than the ticket were purged); else an upsert of the entry, and

@@ -16,7 +16,7 @@ import java.util.Set;
  */
 public final class JdbcCacheTierBuilder {
 
-    /** Default {@link #promotionTtl(Duration)}: one hour (nothing sits below L3, so it only matters for a tier below). */
+    /** Default {@link #promotionTtl(Duration)}: one hour (nothing sits below L3 in the default chain). */
     public static final Duration DEFAULT_PROMOTION_TTL = Duration.ofHours(1);
     /** Default {@link #maxLoadTime(Duration)}: one minute. */
     public static final Duration DEFAULT_MAX_LOAD_TIME = Duration.ofMinutes(1);

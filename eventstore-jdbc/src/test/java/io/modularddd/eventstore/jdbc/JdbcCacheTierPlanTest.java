@@ -14,8 +14,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The statements' query plans, read with EXPLAIN on tables of a few thousand rows (statistics gathered): a lookup
- * reads the entry (and a miss the clock row) by primary key, a tag invalidation reads its entries through the tags table's primary key, the
- * purge reads the index on expires_at — none of them scans.
+ * reads the entry (and a miss the clock row) by primary key, a tag invalidation reads its entries through the tags
+ * table's primary key and deletes by key through indexes, the purge reads the index on expires_at, a put reads
+ * markers by primary key — none of them scans.
  */
 class JdbcCacheTierPlanTest {
 

@@ -133,7 +133,8 @@ class JdbcCacheTierTest {
             assertThat(left).containsExactly(9L, 4L, 1L, 1L);
             assertThat(tier.put(raced, entry(raced, clock.instant().plusSeconds(60)), miss)).isFalse();
             assertThat(tier.lookup(raced).isHit()).isFalse();
-            assertThat(store(tier, raced, entry(raced, clock.instant().plusSeconds(60)))).as("a load begun now").isTrue();
+            assertThat(store(tier, raced, entry(raced, clock.instant().plusSeconds(60)))).as("a load begun now")
+                    .isTrue();
         }
     }
 
