@@ -88,6 +88,9 @@ public final class BenchmarkServices {
             s.execute("DROP TABLE IF EXISTS `" + table + "_snapshots`");
             s.execute("DROP TABLE IF EXISTS `" + table + "_checkpoints`");
             s.execute("DROP TABLE IF EXISTS `" + table + "_dead_letters`");
+            for (String cache : new String[] {"_query_cache", "_qc_tags", "_qc_clock", "_qc_marks"}) {
+                s.execute("DROP TABLE IF EXISTS `" + table + cache + "`");
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("dropping benchmark tables " + table + " failed: " + e.getMessage(), e);
         }

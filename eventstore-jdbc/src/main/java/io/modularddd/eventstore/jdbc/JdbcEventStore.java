@@ -409,6 +409,19 @@ public final class JdbcEventStore implements EventStore {
         return new JdbcCheckpointStore(this, pools, dialect, table.names);
     }
 
+    // ------------------------------------------------------------------ query cache
+
+    /**
+     * Returns the L3 query-cache tier on this store's {@code <table>_query_cache} tables (made by
+     * {@link #createSchema()}) and read pool, with the defaults; {@link JdbcCacheTier#builder(JdbcEventStore)} sets
+     * them. Closing it leaves this store open; closing this store ends it too. docs/cache.md, "L3", has the details.
+     *
+     * @return the tier
+     */
+    public JdbcCacheTier cacheTier() {
+        return JdbcCacheTier.builder(this).build();
+    }
+
     // ------------------------------------------------------------------ lifecycle and description
 
     /**
@@ -470,6 +483,10 @@ public final class JdbcEventStore implements EventStore {
 
     void hook(TransactionHook value) {
         transaction.hook(value);
+    }
+
+    StorePools pools() {
+        return pools;
     }
 
     /** The read pool, or the given data source. */

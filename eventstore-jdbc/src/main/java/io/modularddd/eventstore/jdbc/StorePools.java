@@ -88,6 +88,17 @@ final class StorePools {
         return ownedAppends.getMaximumPoolSize();
     }
 
+    /** The connections part of {@link JdbcEventStore#describe()}. */
+    String describeConnections(int maxCommitsInFlight) {
+        return owned()
+                ? "connections: read pool " + readPoolSize() + " + append pool " + appendPoolSize()
+                        + " (maxCommitsInFlight " + maxCommitsInFlight + " + 1) = at most "
+                        + (readPoolSize() + appendPoolSize()) + " in all"
+                : "connections: from the given DataSource, sized by the application (appends hold at most "
+                        + (maxCommitsInFlight + 1) + " at once: maxCommitsInFlight " + maxCommitsInFlight
+                        + " + 1; reads borrow one per query)";
+    }
+
     /** A connection's settings before {@link #beginTransaction} changed them, for {@link #release}. */
     record Restore(boolean autoCommit, int isolation) {
     }

@@ -56,6 +56,26 @@ record TableNames(String events) {
         return events + "_snapshots";
     }
 
+    /** The L3 query cache's entries ({@link JdbcCacheTier}): the events table's name plus {@code _query_cache}. */
+    String queryCache() {
+        return events + "_query_cache";
+    }
+
+    /** The query cache's tag index, one row per (tag, entry): plus {@code _qc_tags}. */
+    String cacheTags() {
+        return events + "_qc_tags";
+    }
+
+    /** The query cache's one-row invalidation clock: plus {@code _qc_clock}. */
+    String cacheClock() {
+        return events + "_qc_clock";
+    }
+
+    /** The query cache's invalidation markers, one row per recently invalidated key or tag: plus {@code _qc_marks}. */
+    String cacheMarks() {
+        return events + "_qc_marks";
+    }
+
     /**
      * The projections' checkpoints and leases ({@link JdbcCheckpointStore}): the events table's name plus
      * {@code _checkpoints}.

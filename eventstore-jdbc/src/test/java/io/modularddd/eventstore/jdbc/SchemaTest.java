@@ -64,7 +64,10 @@ class SchemaTest {
             char q = dialect.quote();
             assertThat(all).doesNotContain(q + "event_store");
             assertThat(all).contains(q + "orders_events" + q).contains(q + "orders_events_head" + q)
-                    .contains(q + "orders_events_ux_version" + q).contains(q + "orders_events_snapshots" + q);
+                    .contains(q + "orders_events_ux_version" + q).contains(q + "orders_events_snapshots" + q)
+                    .contains(q + "orders_events_query_cache" + q).contains(q + "orders_events_qc_tags" + q)
+                    .contains(q + "orders_events_qc_clock" + q).contains(q + "orders_events_qc_marks" + q)
+                    .contains(q + "orders_events_qc_ix_tag_key" + q).contains(q + "orders_events_qc_ix_expires" + q);
             assertThat(statements).allSatisfy(s -> assertThat(s).doesNotEndWith(";"));
         }
 
@@ -164,7 +167,8 @@ class SchemaTest {
             try (Connection c = store.dataSource().getConnection()) {
                 String storeCatalog = db == TestDatabases.MARIADB ? c.getCatalog() : null;
                 String storeSchema = db == TestDatabases.POSTGRESQL ? "public" : db == TestDatabases.H2 ? "PUBLIC" : null;
-                for (String suffix : List.of("", "_head", "_snapshots", "_checkpoints", "_dead_letters")) {
+                for (String suffix : List.of("", "_head", "_snapshots", "_checkpoints", "_dead_letters",
+                        "_query_cache", "_qc_tags", "_qc_clock", "_qc_marks")) {
                     List<String> shipped = describe(user, userCatalog, userSchema, "event_store" + suffix, "event_store");
                     List<String> created = describe(c, storeCatalog, storeSchema, table + suffix, table);
                     assertThat(created).as("table %s%s", table, suffix).isNotEmpty().isEqualTo(shipped);
@@ -173,6 +177,12 @@ class SchemaTest {
                     assertThat(mysqlCollations(user, scratch, "event_store"))
                             .isEqualTo(mysqlCollations(c, c.getCatalog(), table))
                             .contains("aggregate_id utf8mb4 utf8mb4_bin");
+                    for (String suffix : List.of("_query_cache", "_qc_tags", "_qc_marks")) {
+                        assertThat(mysqlCollations(c, c.getCatalog(), table + suffix)).as(suffix)
+                                .isEqualTo(mysqlCollations(user, scratch, "event_store" + suffix))
+                                .contains("cache_key utf8mb4 utf8mb4_bin".replace("cache_key",
+                                        suffix.equals("_qc_marks") ? "mark" : "cache_key"));
+                    }
                 }
             }
         } finally {

@@ -76,6 +76,9 @@ enum TestDatabases {
             s.execute("DROP TABLE IF EXISTS " + q + table + "_snapshots" + q);
             s.execute("DROP TABLE IF EXISTS " + q + table + "_checkpoints" + q);
             s.execute("DROP TABLE IF EXISTS " + q + table + "_dead_letters" + q);
+            for (String cache : new String[] {"_query_cache", "_qc_tags", "_qc_clock", "_qc_marks"}) {
+                s.execute("DROP TABLE IF EXISTS " + q + table + cache + q);
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("dropping test tables " + table + " failed", e);
         }

@@ -93,3 +93,49 @@ CREATE TABLE IF NOT EXISTS "event_store_dead_letters" (
   "recorded_at" TIMESTAMP(6) NOT NULL,
   CONSTRAINT "event_store_dl_pk" PRIMARY KEY ("projection", "position")
 );
+
+-- The L3 query cache (JdbcEventStore.cacheTier(), docs/cache.md): four tables named from the events table.
+-- <table>_query_cache holds the entries by their storage key, with the full canonical key compared on every
+-- hit, expires_at in epoch milliseconds, the value's bytes (BINARY LARGE OBJECT: VARBINARY stops at 1,000,000
+-- bytes) and the tags joined by a line feed. H2 counts UTF-16 units, so the text columns are twice as wide as
+-- on the other databases. The tags table is the index tag invalidation reads; the clock row and the markers
+-- refuse puts of values loaded before an invalidation (see mysql.sql for the long version).
+CREATE TABLE IF NOT EXISTS "event_store_query_cache" (
+  "cache_key" VARCHAR(500) NOT NULL,
+  "canonical_key" VARCHAR(65535) NOT NULL,
+  "expires_at" BIGINT NOT NULL,
+  "data" BINARY LARGE OBJECT NOT NULL,
+  "tags" VARCHAR(65535) NOT NULL,
+  CONSTRAINT "event_store_query_cache_pk" PRIMARY KEY ("cache_key")
+);
+
+CREATE INDEX IF NOT EXISTS "event_store_qc_ix_expires" ON "event_store_query_cache" ("expires_at");
+
+CREATE TABLE IF NOT EXISTS "event_store_qc_tags" (
+  "tag" VARCHAR(400) NOT NULL,
+  "cache_key" VARCHAR(500) NOT NULL,
+  CONSTRAINT "event_store_qc_tags_pk" PRIMARY KEY ("tag", "cache_key")
+);
+
+CREATE INDEX IF NOT EXISTS "event_store_qc_ix_tag_key" ON "event_store_qc_tags" ("cache_key");
+
+CREATE TABLE IF NOT EXISTS "event_store_qc_clock" (
+  "id" INT NOT NULL,
+  "clock" BIGINT NOT NULL,
+  "purged_through" BIGINT NOT NULL,
+  CONSTRAINT "event_store_qc_clock_pk" PRIMARY KEY ("id")
+);
+
+MERGE INTO "event_store_qc_clock" USING (VALUES (1, 0, 0)) AS "new_clock" ("id", "clock", "purged_through")
+  ON "event_store_qc_clock"."id" = "new_clock"."id"
+  WHEN NOT MATCHED THEN INSERT ("id", "clock", "purged_through")
+  VALUES ("new_clock"."id", "new_clock"."clock", "new_clock"."purged_through");
+
+CREATE TABLE IF NOT EXISTS "event_store_qc_marks" (
+  "mark" VARCHAR(504) NOT NULL,
+  "clock" BIGINT NOT NULL,
+  "expires_at" BIGINT NOT NULL,
+  CONSTRAINT "event_store_qc_marks_pk" PRIMARY KEY ("mark")
+);
+
+CREATE INDEX IF NOT EXISTS "event_store_qc_ix_mark_clk" ON "event_store_qc_marks" ("clock");

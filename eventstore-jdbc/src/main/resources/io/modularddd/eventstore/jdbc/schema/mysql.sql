@@ -104,4 +104,52 @@ CREATE TABLE IF NOT EXISTS `event_store_dead_letters` (
   `attempts` INT NOT NULL,
   `recorded_at` DATETIME(6) NOT NULL,
   PRIMARY KEY (`projection`, `position`)
+
+-- The L3 query cache (JdbcEventStore.cacheTier(), docs/cache.md): four tables named from the events table.
+-- <table>_query_cache holds the entries, found by one seek on the primary key cache_key (the short storage key
+-- query:{Type}:<hash>); canonical_key is the full canonical key the hash was taken of, compared on every hit
+-- so a hash collision is a miss. expires_at is epoch milliseconds (UTC, no time zone involved); expired rows are
+-- never served and are purged in bounded batches through their index. data is the value's bytes; tags are the
+-- entry's tags joined by a line feed (a tag holds no control character), read back on a hit.
+CREATE TABLE IF NOT EXISTS `event_store_query_cache` (
+  `cache_key` VARCHAR(250) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  `canonical_key` MEDIUMTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  `expires_at` BIGINT NOT NULL,
+  `data` LONGBLOB NOT NULL,
+  `tags` TEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  PRIMARY KEY (`cache_key`),
+  KEY `event_store_qc_ix_expires` (`expires_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- One row per (tag, entry): invalidating a tag reads its entries by a range of the primary key, never a scan of
+-- the entries. The index on cache_key finds an entry's rows when the entry is replaced, invalidated or purged.
+CREATE TABLE IF NOT EXISTS `event_store_qc_tags` (
+  `tag` VARCHAR(200) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  `cache_key` VARCHAR(250) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  PRIMARY KEY (`tag`, `cache_key`),
+  KEY `event_store_qc_ix_tag_key` (`cache_key`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- One row: the cache's invalidation clock. Every invalidation increments it under its row lock; a lookup reads
+-- it in the same statement as the entry (the miss's ticket); a put reads it under a shared lock and refuses a
+-- value whose key or tags were invalidated after its ticket. purged_through is the highest clock of the markers
+-- purged so far: a ticket below it is refused too, so purging markers never lets a stale value in.
+CREATE TABLE IF NOT EXISTS `event_store_qc_clock` (
+  `id` INT NOT NULL,
+  `clock` BIGINT NOT NULL,
+  `purged_through` BIGINT NOT NULL,
+  PRIMARY KEY (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+INSERT INTO `event_store_qc_clock` (`id`, `clock`, `purged_through`) VALUES (1, 0, 0)
+  ON DUPLICATE KEY UPDATE `id` = `id`;
+
+-- Invalidation markers: the clock at which a key ('k:' + storage key) or a tag ('t:' + tag) was last
+-- invalidated, kept for the tier's maxLoadTime (expires_at, epoch milliseconds), then purged in clock order.
+CREATE TABLE IF NOT EXISTS `event_store_qc_marks` (
+  `mark` VARCHAR(252) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  `clock` BIGINT NOT NULL,
+  `expires_at` BIGINT NOT NULL,
+  PRIMARY KEY (`mark`),
+  KEY `event_store_qc_ix_mark_clk` (`clock`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
