@@ -101,9 +101,49 @@ final class EventTable {
             occurredAtRead};
     }
 
-    /** Parses MySQL's text form of a DATETIME(6), {@code 2024-03-10 02:30:00.999999}, as UTC. */
+    /**
+     * Parses MySQL's text form of a DATETIME(6), {@code 2024-03-10 02:30:00.999999}, as UTC. That form is
+     * read by hand ({@code DateTimeFormatter} took a fifth of a snapshotted load's time in the JVM, and runs
+     * once per event of a replay); anything else goes to {@link LocalDateTime#parse}, which accepts or
+     * refuses it as before.
+     */
     static Instant parseUtc(String text) {
-        return text == null ? null : LocalDateTime.parse(text.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+        if (text == null) {
+            return null;
+        }
+        int n = text.length();
+        boolean fixedForm = (n == 19 || (n >= 21 && n <= 29 && text.charAt(19) == '.')) && text.charAt(4) == '-'
+                && text.charAt(7) == '-' && text.charAt(10) == ' ' && text.charAt(13) == ':' && text.charAt(16) == ':';
+        if (fixedForm) {
+            int year = digits(text, 0, 4);
+            int month = digits(text, 5, 7);
+            int day = digits(text, 8, 10);
+            int hour = digits(text, 11, 13);
+            int minute = digits(text, 14, 16);
+            int second = digits(text, 17, 19);
+            int fraction = n == 19 ? 0 : digits(text, 20, n);
+            if ((year | month | day | hour | minute | second | fraction) >= 0) {
+                int nanos = fraction;
+                for (int i = n == 19 ? 9 : 9 - (n - 20); i > 0; i--) {
+                    nanos *= 10;
+                }
+                return LocalDateTime.of(year, month, day, hour, minute, second, nanos).toInstant(ZoneOffset.UTC);
+            }
+        }
+        return LocalDateTime.parse(text.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+    }
+
+    /** The decimal number in {@code text[from, to)} (at most 9 digits); -1 when a character is not a digit. */
+    private static int digits(String text, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            int d = text.charAt(i) - '0';
+            if (d < 0 || d > 9) {
+                return -1;
+            }
+            value = value * 10 + d;
+        }
+        return value;
     }
 
     /** Binds an event id as the dialect stores it: the UUID's 16 bytes or a native {@code uuid}. */

@@ -85,4 +85,42 @@ class SnapshotWithStateTest {
         assertSameAsSeparateReads(snapshots, id);
         assertThat(snapshots.newestWithState(store, id).state().erased()).isTrue();
     }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.class)
+    void reads_the_newest_of_several_snapshots_whatever_the_save_order(TestDatabases db) {
+        // given: three snapshots of one aggregate saved out of order, and a newer one of another aggregate
+        service = db.service();
+        table = TestDatabases.uniqueTable();
+        store = db.builder(service, table).build();
+        store.createSchema();
+        SnapshotStore snapshots = store.snapshotStore();
+        AggregateId id = AggregateId.of("s-" + UUID.randomUUID());
+        AggregateId other = AggregateId.of(id.value() + "-other");
+        for (AggregateId each : new AggregateId[] {id, other}) {
+            NewEvent[] events = new NewEvent[9];
+            for (int i = 0; i < events.length; i++) {
+                events[i] = NewEvent.of(new Happened("e" + i, i));
+            }
+            store.append(AppendRequest.of(each, "Thing", ExpectedVersion.noStream(), events));
+        }
+        snapshots.save(snapshot(id, 5));
+        snapshots.save(snapshot(id, 7));
+        snapshots.save(snapshot(id, 6));
+        snapshots.save(snapshot(other, 9));
+
+        // then
+        assertSameAsSeparateReads(snapshots, id);
+        assertThat(snapshots.newestWithState(store, id).snapshot()).map(Snapshot::version).contains(7L);
+        assertThat(snapshots.newestWithState(store, other).snapshot()).map(Snapshot::version).contains(9L);
+
+        // and after a newer one is saved, and after the aggregate's snapshots are deleted
+        snapshots.save(snapshot(id, 8));
+        assertThat(snapshots.newestWithState(store, id).snapshot()).map(Snapshot::version).contains(8L);
+        assertSameAsSeparateReads(snapshots, id);
+        snapshots.delete(id);
+        assertSameAsSeparateReads(snapshots, id);
+        assertThat(snapshots.newestWithState(store, id).snapshot()).isEmpty();
+        assertThat(snapshots.newestWithState(store, id).state().version()).isEqualTo(9);
+    }
 }
