@@ -35,7 +35,7 @@ class CodeShapeTest {
             "eventstore-redis", List.of("HotTierCompression", "HotTierFormat", "RedisAggregateStats",
                     "RedisAggregateStatsBuilder", "RedisCommandQueue", "RedisCommandQueueBuilder", "RedisHotTier",
                     "RedisHotTierBuilder", "RedisSnapshotStore", "RedisSnapshotStoreBuilder", "TieredEventStore"),
-            "testkit", List.of("AggregateFixture", "AggregateStatsContract", "CacheTierContract",
+            "testkit", List.of("AggregateFixture", "AggregateStatsContract", "CacheTierContract", "CheckpointStoreContract",
                     "CommandQueueContract", "ContractEvents", "EventStoreContract",
                     "ServiceFixtures", "SnapshotStoreContract"));
 

@@ -70,6 +70,8 @@ public interface CheckpointStore extends AutoCloseable {
      * @return the lease at its new position
      * @throws LeaseLostException    when the lease is no longer the segment's (nothing was written)
      * @throws InvalidInputException when the position is before the lease's
+     * @throws CheckpointWorkException when the work threw a checked exception (its cause); an unchecked one
+     *                                 reaches the caller as it is. Either way nothing was committed
      */
     SegmentLease commit(SegmentLease lease, long position, Work work);
 
