@@ -272,59 +272,96 @@ final class SegmentRunner {
         return page;
     }
 
-    /** Applies events in one transaction, with retries, then event by event; moves the position to {@code end}. */
+    /** How far one run of the work got: events handled, and whether a real transaction can undo them. */
+    private static final class Run {
+        int done;
+        boolean transactional;
+    }
+
+    /**
+     * Applies events in one transaction, with retries, then event by event; moves the position to {@code end}.
+     * Where the checkpoint store has no transactions ({@link CheckpointTransaction#NONE}), the events handled
+     * before a failure stay applied: the position is moved past them at once, so a retry does not repeat them.
+     */
     private Outcome apply(List<StoredEvent> events, long end) {
         Exception failure = null;
         int attempts = reg.strategy.attempts();
+        List<StoredEvent> rest = events;
+        Run run = new Run();
         for (int attempt = 1; attempt <= attempts; attempt++) {
+            run = new Run();
+            Run current = run;
+            List<StoredEvent> batch = rest;
             try {
-                SegmentLease after = engine.checkpoints.commit(lease, end, tx -> handle(events, tx));
+                SegmentLease after = engine.checkpoints.commit(lease, end, tx -> handle(batch, tx, current));
                 lease = after;
                 handled = end;
                 lastCommitNanos = System.nanoTime();
-                reg.metrics().handled(segment, events.size());
+                reg.metrics().handled(segment, batch.size());
                 reg.progress.bump();
                 return Outcome.ADVANCED;
-            } catch (HandlerFailure f) {
-                failure = f.failure();
-                reg.metrics().failed(segment);
-                LOG.debug("projection '{}' segment {}: attempt {} of {} failed for positions {}..{}: {}", reg.name(),
-                        segment, attempt, attempts, events.get(0).position(), end, failure.toString());
             } catch (LeaseLostException e) {
                 lost("commit refused");
                 return Outcome.LOST;
             } catch (RuntimeException e) {
-                HandlerFailure wrapped = HandlerFailure.in(e);
-                if (wrapped != null) { // a store that wrapped the work's exception after all
-                    failure = wrapped.failure();
-                    reg.metrics().failed(segment);
-                    Outcome p = attempt < attempts ? pause(attempt) : Outcome.ADVANCED;
-                    if (p != Outcome.ADVANCED) {
-                        return p;
-                    }
-                    continue;
+                HandlerFailure f = HandlerFailure.in(e); // a store may have wrapped it after all
+                if (f == null) {
+                    LOG.warn("projection '{}' segment {}: committing positions {}..{} failed, trying again: {}",
+                            reg.name(), segment, batch.get(0).position(), end, e.toString());
+                    return Outcome.FAILED;
                 }
-                LOG.warn("projection '{}' segment {}: committing positions {}..{} failed, trying again: {}",
-                        reg.name(), segment, events.get(0).position(), end, e.toString());
-                return Outcome.FAILED;
+                failure = f.failure();
+                reg.metrics().failed(segment);
+                LOG.debug("projection '{}' segment {}: attempt {} of {} failed for positions {}..{}: {}", reg.name(),
+                        segment, attempt, attempts, batch.get(0).position(), end, failure.toString());
+            }
+            if (!current.transactional && current.done > 0) {
+                Outcome o = keep(batch.subList(0, current.done));
+                if (o != Outcome.ADVANCED) {
+                    return o;
+                }
+                rest = List.copyOf(batch.subList(current.done, batch.size()));
             }
             Outcome p = attempt < attempts ? pause(attempt) : Outcome.ADVANCED;
             if (p != Outcome.ADVANCED) {
                 return p;
             }
         }
-        if (events.size() > 1) {
-            for (int i = 0; i < events.size(); i++) {
-                long to = i == events.size() - 1 ? end : events.get(i).position();
-                Outcome o = apply(List.of(events.get(i)), to);
-                if (o != Outcome.ADVANCED) {
-                    return o;
-                }
-            }
-            return Outcome.ADVANCED;
+        StoredEvent first = rest.get(0);
+        if (rest.size() == 1 || !run.transactional && reg.strategy.chunkSize() == 1) {
+            // the first event is the failing one: nothing before it in the batch is left unapplied
+            long to = rest.size() == 1 ? end : first.position();
+            Outcome o = giveUp(to, first.aggregateId(), first.storedEventType(), failure, attempts, first.position());
+            return o != Outcome.ADVANCED || rest.size() == 1 ? o : apply(List.copyOf(rest.subList(1, rest.size())), end);
         }
-        StoredEvent event = events.get(0);
-        return giveUp(end, event.aggregateId(), event.storedEventType(), failure, attempts, event.position());
+        for (int i = 0; i < rest.size(); i++) {
+            long to = i == rest.size() - 1 ? end : rest.get(i).position();
+            Outcome o = apply(List.of(rest.get(i)), to);
+            if (o != Outcome.ADVANCED) {
+                return o;
+            }
+        }
+        return Outcome.ADVANCED;
+    }
+
+    /** Moves the position past events a non-transactional store's work applied before it failed. */
+    private Outcome keep(List<StoredEvent> applied) {
+        long to = applied.get(applied.size() - 1).position();
+        try {
+            lease = engine.checkpoints.commit(lease, to, tx -> { });
+        } catch (LeaseLostException e) {
+            lost("commit refused");
+            return Outcome.LOST;
+        } catch (RuntimeException e) {
+            LOG.warn("projection '{}' segment {}: committing position {} failed, trying again: {}", reg.name(),
+                    segment, to, e.toString());
+            return Outcome.FAILED;
+        }
+        handled = to;
+        lastCommitNanos = System.nanoTime();
+        reg.metrics().handled(segment, applied.size());
+        reg.progress.bump();
+        return Outcome.ADVANCED;
     }
 
     /** Waits before the next attempt and renews the lease if due; anything but {@code ADVANCED} ends the step. */
@@ -332,15 +369,15 @@ final class SegmentRunner {
         return engine.backoff(reg.strategy.backoff(attempt)) ? fresh() : Outcome.CLOSING;
     }
 
-    private void handle(List<StoredEvent> events, CheckpointTransaction tx) {
+    private void handle(List<StoredEvent> events, CheckpointTransaction tx, Run run) {
+        run.transactional = tx != CheckpointTransaction.NONE;
         int chunk = reg.strategy.chunkSize();
         try {
-            if (events.size() <= chunk) {
-                reg.projection.handle(List.copyOf(events), tx);
-                return;
-            }
             for (int i = 0; i < events.size(); i += chunk) {
-                reg.projection.handle(List.copyOf(events.subList(i, Math.min(events.size(), i + chunk))), tx);
+                List<StoredEvent> part = events.size() <= chunk ? events
+                        : events.subList(i, Math.min(events.size(), i + chunk));
+                reg.projection.handle(List.copyOf(part), tx);
+                run.done += part.size();
             }
         } catch (Exception e) {
             throw new HandlerFailure(e);
