@@ -22,6 +22,7 @@ final class FencedCheckpoints implements CheckpointStore {
 
     private final CheckpointStore delegate;
     private final List<Commit> commits = new ArrayList<>();
+    private final java.util.Map<String, Integer> claims = new java.util.HashMap<>();
 
     FencedCheckpoints(CheckpointStore delegate) {
         this.delegate = delegate;
@@ -37,12 +38,47 @@ final class FencedCheckpoints implements CheckpointStore {
 
     private synchronized void record(Commit c) {
         commits.add(c);
+        notifyAll();
+    }
+
+    /** Waits until {@code count} commits match. */
+    synchronized boolean awaitCommits(java.util.function.Predicate<Commit> which, int count, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (commits.stream().filter(which).count() < count) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
     }
 
     @Override
     public Optional<SegmentLease> tryClaim(String projection, int segment, int segmentCount, String owner,
                                            Duration leaseTime) {
-        return delegate.tryClaim(projection, segment, segmentCount, owner, leaseTime);
+        Optional<SegmentLease> lease = delegate.tryClaim(projection, segment, segmentCount, owner, leaseTime);
+        if (lease.isPresent()) {
+            synchronized (this) {
+                claims.merge(owner, 1, Integer::sum);
+                notifyAll();
+            }
+        }
+        return lease;
+    }
+
+    /** Waits until {@code owner} was granted {@code count} claims. */
+    synchronized boolean awaitClaims(String owner, int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (claims.getOrDefault(owner, 0) < count) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
     }
 
     @Override
