@@ -34,7 +34,8 @@ class CodeShapeTest {
             "eventstore-jdbc", List.of("JdbcDialect", "JdbcEventStore", "JdbcEventStoreBuilder"),
             "eventstore-redis", List.of("HotTierCompression", "HotTierFormat", "RedisAggregateStats",
                     "RedisAggregateStatsBuilder", "RedisCommandQueue", "RedisCommandQueueBuilder", "RedisHotTier",
-                    "RedisHotTierBuilder", "RedisSnapshotStore", "RedisSnapshotStoreBuilder", "TieredEventStore"),
+                    "RedisHotTierBuilder", "RedisSnapshotStore", "RedisSnapshotStoreBuilder", "TieredEventStore",
+                    "RedisAppendSignal", "RedisAppendSignalBuilder"),
             "testkit", List.of("AggregateFixture", "AggregateStatsContract", "CacheTierContract", "CheckpointStoreContract",
                     "CommandQueueContract", "ContractEvents", "EventStoreContract",
                     "ServiceFixtures", "SnapshotStoreContract"));

@@ -15,9 +15,9 @@ import io.modularddd.core.StreamArchivedException;
 import io.modularddd.core.StreamState;
 import io.modularddd.core.internal.Checks;
 import io.modularddd.core.internal.StoreChecks;
+import io.modularddd.core.projection.CheckpointStore;
 import io.modularddd.core.serialization.EventSerializer;
 import io.modularddd.core.snapshot.SnapshotStore;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -94,11 +94,7 @@ public final class JdbcEventStore implements EventStore {
     private final boolean partitioned;
     private final EventSerializer serializer;
     private final PacketLimit packetLimit;
-    private final int pageSize;
-    private final int maxGroupRequests;
-    private final int maxGroupEvents;
-    private final Duration maxGroupWait;
-    private final int maxCommitsInFlight;
+    private final StoreDescription description;
     private final JdbcSchema schema;
     private final AppendTransaction transaction;
     private final AppendFlusher appends;
@@ -115,20 +111,16 @@ public final class JdbcEventStore implements EventStore {
         this.partitioned = b.partitioned;
         this.serializer = b.serializer;
         this.packetLimit = packetLimit;
-        this.pageSize = b.pageSize;
-        this.maxGroupRequests = b.maxGroupRequests;
-        this.maxGroupEvents = b.maxGroupEvents;
-        this.maxGroupWait = b.maxGroupWait;
-        this.maxCommitsInFlight = b.maxCommitsInFlight;
+        this.description = new StoreDescription(b, dialect, pools, packetLimit);
         Settings settings = jooqSettings();
         AppendStatements statements = new AppendStatements(dialect, table, settings);
         this.schema = new JdbcSchema(pools.reads, dialect, table, partitioned, settings, pools.target);
         this.transaction = new AppendTransaction(pools, dialect, table, statements, settings, packetLimit,
                 b.meterRegistry);
         this.appends = new AppendFlusher(transaction, pools, serializer, packetLimit, partitioned);
-        this.committer = new GroupCommitter(maxGroupRequests, maxGroupEvents, maxCommitsInFlight,
-                maxGroupWait.toNanos(), appends);
-        this.reads = new EventReads(pools.reads, dialect, settings, table, statements, serializer, pageSize,
+        this.committer = new GroupCommitter(b.maxGroupRequests, b.maxGroupEvents, b.maxCommitsInFlight,
+                b.maxGroupWait.toNanos(), appends);
+        this.reads = new EventReads(pools.reads, dialect, settings, table, statements, serializer, b.pageSize,
                 pools.target);
         this.lifecycle = new StreamLifecycle(pools, dialect, settings, table, statements, b.meterRegistry);
         this.meters = b.meterRegistry;
@@ -189,14 +181,7 @@ public final class JdbcEventStore implements EventStore {
      */
     public void addPartition(long upperBound) {
         ensureOpen();
-        if (!partitioned) {
-            throw new IllegalStateException("addPartition needs the partitioned layout: build the store with "
-                    + "partitioned(true) (MySQL/MariaDB only)");
-        }
-        if (upperBound < 1) {
-            throw new IllegalArgumentException("upperBound must be at least 1 but was " + upperBound);
-        }
-        schema.addPartition(upperBound);
+        schema.addPartition(upperBound); // checks the layout and the bound
     }
 
     /**
@@ -226,15 +211,7 @@ public final class JdbcEventStore implements EventStore {
      */
     public List<String> dropPartitionsBefore(long position) {
         ensureOpen();
-        if (!partitioned) {
-            throw new IllegalStateException("dropPartitionsBefore needs the partitioned layout: build the store with "
-                    + "partitioned(true) (MySQL/MariaDB only); in the default layout delete nothing by hand, readers "
-                    + "report such holes as MissingEventsException");
-        }
-        if (position < 1) {
-            throw new IllegalArgumentException("position must be at least 1 but was " + position);
-        }
-        return schema.dropPartitionsBefore(position);
+        return schema.dropPartitionsBefore(position); // checks the layout and the position
     }
 
     /**
@@ -417,6 +394,21 @@ public final class JdbcEventStore implements EventStore {
         return new JdbcSnapshotStore(this, pools, dialect, table, keepNewest, meters);
     }
 
+    // ------------------------------------------------------------------ projections
+
+    /**
+     * Returns the checkpoint store of projections on this store's {@code <table>_checkpoints} and
+     * {@code <table>_dead_letters} tables (made by {@link #createSchema()}) and its read pool: a commit runs the
+     * read model's writes on the checkpoint's connection, in one transaction. Closing it leaves this store open;
+     * closing this store ends it too. docs/projection-storage.md has the details.
+     *
+     * @return the checkpoint store
+     */
+    public CheckpointStore checkpointStore() {
+        ensureOpen();
+        return new JdbcCheckpointStore(this, pools, dialect, table.names);
+    }
+
     // ------------------------------------------------------------------ lifecycle and description
 
     /**
@@ -441,19 +433,7 @@ public final class JdbcEventStore implements EventStore {
      * @return the description
      */
     public String describe() {
-        int appendConnections = maxCommitsInFlight + 1;
-        String connections = pools.owned()
-                ? "connections: read pool " + pools.readPoolSize() + " + append pool " + pools.appendPoolSize()
-                        + " (maxCommitsInFlight " + maxCommitsInFlight + " + 1) = at most "
-                        + (pools.readPoolSize() + pools.appendPoolSize()) + " in all"
-                : "connections: from the given DataSource, sized by the application (appends hold at most "
-                        + appendConnections + " at once: maxCommitsInFlight " + maxCommitsInFlight
-                        + " + 1; reads borrow one per query)";
-        return "JdbcEventStore[" + dialect + ", table " + table.names.events() + " ("
-                + (partitioned ? "partitioned" : "default") + " layout) on " + pools.target + "; " + connections
-                + "; group commit: up to " + maxGroupRequests + " requests / " + maxGroupEvents
-                + " events per transaction, maxGroupWait " + maxGroupWait + "; reads: " + pageSize
-                + " events per page; " + packetLimit + "]";
+        return description.full();
     }
 
     /** Describes the store briefly: dialect, table, where it connects (credentials masked); see {@link #describe()}. */

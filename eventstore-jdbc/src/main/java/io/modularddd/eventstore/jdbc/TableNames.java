@@ -57,6 +57,22 @@ record TableNames(String events) {
     }
 
     /**
+     * The projections' checkpoints and leases ({@link JdbcCheckpointStore}): the events table's name plus
+     * {@code _checkpoints}.
+     */
+    String checkpoints() {
+        return events + "_checkpoints";
+    }
+
+    /**
+     * The projections' dead letters ({@link JdbcCheckpointStore}): the events table's name plus
+     * {@code _dead_letters}.
+     */
+    String deadLetters() {
+        return events + "_dead_letters";
+    }
+
+    /**
      * A derived constraint or index name.
      *
      * @param suffix the suffix as written in the schema scripts, e.g. {@code "_ux_version"}

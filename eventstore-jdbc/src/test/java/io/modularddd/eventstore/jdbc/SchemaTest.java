@@ -68,6 +68,21 @@ class SchemaTest {
             assertThat(statements).allSatisfy(s -> assertThat(s).doesNotEndWith(";"));
         }
 
+        @ParameterizedTest
+        @EnumSource(JdbcDialect.class)
+        void every_identifier_built_on_the_longest_name_fits_postgresql_s_63_characters(JdbcDialect dialect) {
+            String base = "a".repeat(TableNames.MAX_LENGTH);
+            char q = dialect.quote();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(q + "(" + base + "[a-z0-9_]*)" + q)
+                    .matcher(String.join("\n", SchemaScript.statements(dialect, false, new TableNames(base))));
+            int found = 0;
+            while (m.find()) {
+                found++;
+                assertThat(m.group(1).length()).as(m.group(1)).isLessThanOrEqualTo(63);
+            }
+            assertThat(found).isGreaterThan(10);
+        }
+
         @Test
         void the_scripts_are_the_shipped_files() {
             // the files users run and the statements createSchema runs are the same text, names aside
@@ -149,7 +164,7 @@ class SchemaTest {
             try (Connection c = store.dataSource().getConnection()) {
                 String storeCatalog = db == TestDatabases.MARIADB ? c.getCatalog() : null;
                 String storeSchema = db == TestDatabases.POSTGRESQL ? "public" : db == TestDatabases.H2 ? "PUBLIC" : null;
-                for (String suffix : List.of("", "_head", "_snapshots")) {
+                for (String suffix : List.of("", "_head", "_snapshots", "_checkpoints", "_dead_letters")) {
                     List<String> shipped = describe(user, userCatalog, userSchema, "event_store" + suffix, "event_store");
                     List<String> created = describe(c, storeCatalog, storeSchema, table + suffix, table);
                     assertThat(created).as("table %s%s", table, suffix).isNotEmpty().isEqualTo(shipped);

@@ -74,6 +74,8 @@ enum TestDatabases {
             s.execute("DROP TABLE IF EXISTS " + q + table + "_head" + q);
             s.execute("DROP TABLE IF EXISTS " + q + table + "_streams" + q);
             s.execute("DROP TABLE IF EXISTS " + q + table + "_snapshots" + q);
+            s.execute("DROP TABLE IF EXISTS " + q + table + "_checkpoints" + q);
+            s.execute("DROP TABLE IF EXISTS " + q + table + "_dead_letters" + q);
         } catch (SQLException e) {
             throw new IllegalStateException("dropping test tables " + table + " failed", e);
         }

@@ -67,3 +67,29 @@ CREATE TABLE IF NOT EXISTS "event_store_snapshots" (
   "created_at" TIMESTAMP(6) NOT NULL,
   CONSTRAINT "event_store_snapshots_pk" PRIMARY KEY ("aggregate_id", "version")
 );
+
+-- Projection checkpoints and leases (JdbcEventStore.checkpointStore()): one row per projection segment, plus the
+-- projection's header row (segment -1) holding its segment count. lease_until is microseconds since the epoch by
+-- the database's clock, NULL when released; lease_token grows with every grant and fences a lost lease.
+CREATE TABLE IF NOT EXISTS "event_store_checkpoints" (
+  "name" VARCHAR(100) NOT NULL,
+  "segment" INT NOT NULL,
+  "segment_count" INT NOT NULL,
+  "position" BIGINT NOT NULL DEFAULT 0,
+  "owner" VARCHAR(400) NULL,
+  "lease_token" BIGINT NOT NULL DEFAULT 0,
+  "lease_until" BIGINT NULL,
+  CONSTRAINT "event_store_checkpoints_pk" PRIMARY KEY ("name", "segment")
+);
+
+-- Projections' dead letters, listed oldest position first; error cut to 2,000 characters; recorded_at in UTC.
+CREATE TABLE IF NOT EXISTS "event_store_dead_letters" (
+  "projection" VARCHAR(100) NOT NULL,
+  "position" BIGINT NOT NULL,
+  "stream_id" VARCHAR(256) NOT NULL,
+  "event_type" VARCHAR(200) NOT NULL,
+  "error" VARCHAR(2000) NOT NULL,
+  "attempts" INT NOT NULL,
+  "recorded_at" TIMESTAMP(6) NOT NULL,
+  CONSTRAINT "event_store_dl_pk" PRIMARY KEY ("projection", "position")
+);

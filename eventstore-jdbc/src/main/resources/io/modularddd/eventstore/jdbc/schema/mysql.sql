@@ -75,3 +75,33 @@ CREATE TABLE IF NOT EXISTS `event_store_snapshots` (
   `created_at` DATETIME(6) NOT NULL,
   PRIMARY KEY (`aggregate_id`, `version`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- Projection checkpoints and leases (JdbcEventStore.checkpointStore()): one row per projection segment, plus the
+-- projection's header row (segment -1) holding its segment count, which claims and resets lock. position is the
+-- global position of the last event handled; owner, lease_token and lease_until are the segment's lease:
+-- lease_token grows by one with every grant and fences a process that lost its lease (its commits match no row),
+-- lease_until is microseconds since the epoch by the database's clock (UTC_TIMESTAMP), NULL when released.
+CREATE TABLE IF NOT EXISTS `event_store_checkpoints` (
+  `name` VARCHAR(100) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  `segment` INT NOT NULL,
+  `segment_count` INT NOT NULL,
+  `position` BIGINT NOT NULL DEFAULT 0,
+  `owner` VARCHAR(200) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,
+  `lease_token` BIGINT NOT NULL DEFAULT 0,
+  `lease_until` BIGINT NULL,
+  PRIMARY KEY (`name`, `segment`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- Projections' dead letters: events a projection gave up on, listed oldest position first (a range of the
+-- primary key) and removed when replayed or dismissed. error is the last failure's type and message, cut to 2,000
+-- characters; recorded_at holds UTC with microseconds.
+CREATE TABLE IF NOT EXISTS `event_store_dead_letters` (
+  `projection` VARCHAR(100) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  `position` BIGINT NOT NULL,
+  `stream_id` VARCHAR(128) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  `event_type` VARCHAR(100) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  `error` VARCHAR(2000) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  `attempts` INT NOT NULL,
+  `recorded_at` DATETIME(6) NOT NULL,
+  PRIMARY KEY (`projection`, `position`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;

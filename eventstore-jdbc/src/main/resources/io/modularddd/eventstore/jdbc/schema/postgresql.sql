@@ -74,3 +74,33 @@ CREATE TABLE IF NOT EXISTS "event_store_snapshots" (
   "created_at" TIMESTAMP(6) WITHOUT TIME ZONE NOT NULL,
   CONSTRAINT "event_store_snapshots_pk" PRIMARY KEY ("aggregate_id", "version")
 );
+
+-- Projection checkpoints and leases (JdbcEventStore.checkpointStore()): one row per projection segment, plus the
+-- projection's header row (segment -1) holding its segment count, which claims and resets lock. position is the
+-- global position of the last event handled; owner, lease_token and lease_until are the segment's lease:
+-- lease_token grows by one with every grant and fences a process that lost its lease (its commits match no row),
+-- lease_until is microseconds since the epoch by the database's clock (clock_timestamp()), NULL when released.
+CREATE TABLE IF NOT EXISTS "event_store_checkpoints" (
+  "name" VARCHAR(100) COLLATE "C" NOT NULL,
+  "segment" INT NOT NULL,
+  "segment_count" INT NOT NULL,
+  "position" BIGINT NOT NULL DEFAULT 0,
+  "owner" VARCHAR(200) COLLATE "C" NULL,
+  "lease_token" BIGINT NOT NULL DEFAULT 0,
+  "lease_until" BIGINT NULL,
+  CONSTRAINT "event_store_checkpoints_pk" PRIMARY KEY ("name", "segment")
+);
+
+-- Projections' dead letters: events a projection gave up on, listed oldest position first (a range of the
+-- primary key) and removed when replayed or dismissed. error is the last failure's type and message, cut to 2,000
+-- characters; recorded_at holds UTC with microseconds.
+CREATE TABLE IF NOT EXISTS "event_store_dead_letters" (
+  "projection" VARCHAR(100) COLLATE "C" NOT NULL,
+  "position" BIGINT NOT NULL,
+  "stream_id" VARCHAR(128) COLLATE "C" NOT NULL,
+  "event_type" VARCHAR(100) COLLATE "C" NOT NULL,
+  "error" VARCHAR(2000) NOT NULL,
+  "attempts" INT NOT NULL,
+  "recorded_at" TIMESTAMP(6) WITHOUT TIME ZONE NOT NULL,
+  CONSTRAINT "event_store_dl_pk" PRIMARY KEY ("projection", "position")
+);
