@@ -30,7 +30,8 @@ class CodeShapeTest {
     private static final Map<String, List<String>> PUBLIC_TYPES = Map.of(
             "cqrs", List.of("CommandMetrics", "CommandQueueWorker", "CommandValidation", "ConflictRetry", "DispatchStrategy",
                     "InvalidationRules", "QueryCacheInvalidationException", "SimpleCommandBus", "SimpleQueryBus",
-                    "SlowCommandLog", "UnitOfWork"),
+                    "SlowCommandLog", "UnitOfWork",
+                    "ProjectionEngine", "ProjectionEngineBuilder", "ProjectionResetException", "ProjectionStrategy"),
             "eventstore-jdbc", List.of("JdbcDialect", "JdbcEventStore", "JdbcEventStoreBuilder"),
             "eventstore-redis", List.of("HotTierCompression", "HotTierFormat", "RedisAggregateStats",
                     "RedisAggregateStatsBuilder", "RedisCommandQueue", "RedisCommandQueueBuilder", "RedisHotTier",
@@ -38,7 +39,7 @@ class CodeShapeTest {
                     "RedisAppendSignal", "RedisAppendSignalBuilder"),
             "testkit", List.of("AggregateFixture", "AggregateStatsContract", "CacheTierContract", "CheckpointStoreContract",
                     "CommandQueueContract", "ContractEvents", "EventStoreContract",
-                    "ServiceFixtures", "SnapshotStoreContract"));
+                    "ProjectionTestFixture", "ServiceFixtures", "SnapshotStoreContract"));
 
     private final Path root = findRoot();
 
