@@ -86,6 +86,8 @@ public final class BenchmarkServices {
             s.execute("DROP TABLE IF EXISTS `" + table + "_head`");
             s.execute("DROP TABLE IF EXISTS `" + table + "_streams`");
             s.execute("DROP TABLE IF EXISTS `" + table + "_snapshots`");
+            s.execute("DROP TABLE IF EXISTS `" + table + "_checkpoints`");
+            s.execute("DROP TABLE IF EXISTS `" + table + "_dead_letters`");
         } catch (SQLException e) {
             throw new IllegalStateException("dropping benchmark tables " + table + " failed: " + e.getMessage(), e);
         }
