@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Set;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 
 /**
@@ -28,6 +29,10 @@ import org.openjdk.jmh.annotations.Setup;
 public class EngineCatchUpBenchmark extends ProjectionCatchUpBenchmark {
 
     private static final String NAME = "bench-catch-up";
+
+    /** Pages the engine reads ahead while it applies one (0: none); only {@link #engine_batched} uses it. */
+    @Param({"2"})
+    public int readAhead;
 
     private CheckpointStore checkpoints;
 
@@ -55,7 +60,8 @@ public class EngineCatchUpBenchmark extends ProjectionCatchUpBenchmark {
             seen[0] += events.size();
         }).build();
         ProjectionEngine engine = ProjectionEngine.builder(store, checkpoints)
-                .register(projection, ProjectionStrategy.batched(pageSize)).pageSize(pageSize).build();
+                .register(projection, ProjectionStrategy.batched(pageSize)).pageSize(pageSize).readAhead(readAhead)
+                .build();
         try {
             engine.start();
             if (!engine.awaitCaughtUp(NAME, head, Duration.ofMinutes(30))) {

@@ -268,7 +268,8 @@ public final class ProjectionTestFixture {
                     ? e.getCause() : e;
             if (events.size() > 1 && deadLettering) {
                 for (StoredEvent event : events) { // find the failing one, as the engine does
-                    lease = apply(lease, List.of(event), event == events.get(events.size() - 1) ? to : event.position());
+                    long upTo = event == events.get(events.size() - 1) ? to : event.position();
+                    lease = apply(lease, List.of(event), upTo);
                 }
                 return lease;
             }

@@ -35,7 +35,8 @@ final class DeadLetterReplay {
             try (EventStream stream = settings.store.readAll(letter.position(), 1)) {
                 List<StoredEvent> read = stream.toList();
                 if (read.isEmpty() || read.get(0).position() != letter.position()) {
-                    return failedAgain(settings, letter, "the event at position " + letter.position() + " is no longer in the "
+                    return failedAgain(settings, letter, "the event at position " + letter.position()
+                            + " is no longer in the "
                             + "log (archived?)");
                 }
                 event = read.get(0);

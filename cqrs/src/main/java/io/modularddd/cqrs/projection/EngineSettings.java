@@ -5,6 +5,7 @@ import io.modularddd.core.projection.CheckpointStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /** What every part of one engine shares: the stores, its identity, its timings, and its closing latch. */
@@ -19,12 +20,14 @@ final class EngineSettings {
     final long pollNanos;
     final long claimNanos;
     final int maxSegments;
+    final int readAhead;
     final Clock clock;
     final Wakeup wakeup = new Wakeup();
     private final CountDownLatch closing = new CountDownLatch(1);
+    private volatile ExecutorService readers;
 
     EngineSettings(EventStore store, CheckpointStore checkpoints, String owner, Duration leaseTime, int pageSize,
-                   Duration poll, Duration claim, int maxSegments, Clock clock) {
+                   Duration poll, Duration claim, int maxSegments, int readAhead, Clock clock) {
         this.store = store;
         this.checkpoints = checkpoints;
         this.owner = owner;
@@ -34,7 +37,17 @@ final class EngineSettings {
         this.pollNanos = poll.toNanos();
         this.claimNanos = claim.toNanos();
         this.maxSegments = maxSegments;
+        this.readAhead = readAhead;
         this.clock = clock;
+    }
+
+    /** The read-ahead threads, once started; null without read-ahead. */
+    ExecutorService readers() {
+        return readers;
+    }
+
+    void readers(ExecutorService pool) {
+        this.readers = pool;
     }
 
     boolean closing() {

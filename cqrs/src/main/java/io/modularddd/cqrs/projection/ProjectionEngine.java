@@ -15,7 +15,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,9 +58,9 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Threads</h2>
  * Realtime projections run on the appending thread; each async or batched projection has one thread of the
- * engine's {@link ProjectionEngineBuilder#threadFactory thread factory}, started by {@link #start()} and stopped and joined by
- * {@link #close()}. Wake-ups come from appends through {@link #eventStore()} and, across processes, from the
- * {@link AppendSignal}; without them a processor polls at the poll interval.
+ * engine's {@link ProjectionEngineBuilder#threadFactory thread factory}, started by {@link #start()} and stopped
+ * and joined by {@link #close()}. Wake-ups come from appends through {@link #eventStore()} and, across processes,
+ * from the {@link AppendSignal}; without them a processor polls at the poll interval.
  */
 public final class ProjectionEngine implements AutoCloseable {
 
@@ -137,7 +141,8 @@ public final class ProjectionEngine implements AutoCloseable {
      * @throws IllegalArgumentException when an argument is null
      */
     public static ProjectionEngineBuilder builder(EventStore store, CheckpointStore checkpoints) {
-        return new ProjectionEngineBuilder(BuilderChecks.notNull("store", store), BuilderChecks.notNull("checkpoints", checkpoints));
+        return new ProjectionEngineBuilder(BuilderChecks.notNull("store", store),
+                BuilderChecks.notNull("checkpoints", checkpoints));
     }
 
     /**
@@ -156,6 +161,14 @@ public final class ProjectionEngine implements AutoCloseable {
                 }
                 settings.wakeup.bump();
             });
+        }
+        if (settings.readAhead > 0) {
+            AtomicInteger readers = new AtomicInteger();
+            settings.readers(Executors.newFixedThreadPool(settings.readAhead, r -> {
+                Thread t = threadFactory.newThread(r);
+                t.setName("modularddd-projection-read-ahead-" + readers.incrementAndGet());
+                return t;
+            }));
         }
         started = true;
         for (RealtimeDelivery d : realtime.values()) {
@@ -393,7 +406,8 @@ public final class ProjectionEngine implements AutoCloseable {
             try {
                 t.join(waitMillis);
                 if (t.isAlive()) {
-                    LOG.warn("projection thread {} did not stop within {} ms; interrupting it", t.getName(), waitMillis);
+                    LOG.warn("projection thread {} did not stop within {} ms; interrupting it", t.getName(),
+                            waitMillis);
                     t.interrupt();
                     t.join(waitMillis);
                 }
@@ -404,6 +418,18 @@ public final class ProjectionEngine implements AutoCloseable {
         }
         for (RealtimeDelivery d : realtime.values()) {
             d.close();
+        }
+        ExecutorService readers = settings.readers();
+        if (readers != null) {
+            readers.shutdown();
+            try {
+                if (!readers.awaitTermination(waitMillis, TimeUnit.MILLISECONDS)) {
+                    readers.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                readers.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
         }
         if (subscription != null) {
             try {

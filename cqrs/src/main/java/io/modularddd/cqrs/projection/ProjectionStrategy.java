@@ -10,7 +10,8 @@ import java.time.Duration;
  *
  * <table>
  *   <caption>The three strategies</caption>
- *   <tr><th>strategy</th><th>handler runs</th><th>events per handler call</th><th>events per checkpoint commit</th></tr>
+ *   <tr><th>strategy</th><th>handler runs</th><th>events per handler call</th>
+ *       <th>events per checkpoint commit</th></tr>
  *   <tr><td>{@link #realtime()}</td><td>after the append commits, on the appending thread, before {@code append}
  *       returns (the caller reads its own write)</td><td>1</td><td>those the delivery found (its own append's, and
  *       any before it not delivered yet)</td></tr>

@@ -52,6 +52,7 @@ final class SegmentRunner {
     private final Registered reg;
     private final EngineSettings engine;
     private final int segment;
+    private final ReadAhead ahead;
     private volatile SegmentLease lease;
     private volatile long handled;
     private long renewAtNanos;
@@ -62,6 +63,7 @@ final class SegmentRunner {
         this.reg = reg;
         this.engine = reg.engine;
         this.segment = segment;
+        this.ahead = new ReadAhead(engine);
     }
 
     /** A read event, or one that could not be read. */
@@ -109,6 +111,7 @@ final class SegmentRunner {
 
     /** Forgets the lease and position after a reset voided them; under the lock. */
     void forget() {
+        ahead.clear();
         lease = null;
         handled = 0;
     }
@@ -129,6 +132,7 @@ final class SegmentRunner {
                     segment, e.toString());
         }
         lease = null;
+        ahead.clear();
     }
 
     /** Replaces the lease after a commit done outside a step (a dead-letter replay); under the lock. */
@@ -145,6 +149,7 @@ final class SegmentRunner {
     private void lost(String why) {
         LOG.info("projection '{}' segment {}: lease lost ({}); this process stops handling the segment", reg.name(),
                 segment, why);
+        ahead.clear();
         lease = null;
         reg.progress.bump();
     }
@@ -252,9 +257,15 @@ final class SegmentRunner {
     /** Reads up to {@code limit} events from {@code from}; an unreadable event ends the page, as its last item. */
     private List<Item> read(long from, int limit) {
         List<StoredEvent> events;
-        try (EventStream stream = engine.store.readAll(from, limit)) {
-            events = stream.toList();
+        try {
+            events = limit == engine.pageSize ? ahead.take(from) : null;
+            if (events == null) {
+                try (EventStream stream = engine.store.readAll(from, limit)) {
+                    events = stream.toList();
+                }
+            }
         } catch (UnreadableEventException e) {
+            ahead.clear();
             if (e.position() < from) {
                 throw e;
             }
@@ -264,6 +275,11 @@ final class SegmentRunner {
             }
             page.add(new Item(e.position(), e.aggregateId(), e.typeName(), null, e));
             return page;
+        }
+        if (events.size() == engine.pageSize) {
+            ahead.after(events.get(events.size() - 1).position());
+        } else {
+            ahead.clear();
         }
         List<Item> page = new ArrayList<>(events.size());
         for (StoredEvent event : events) {
@@ -332,7 +348,8 @@ final class SegmentRunner {
             // the first event is the failing one: nothing before it in the batch is left unapplied
             long to = rest.size() == 1 ? end : first.position();
             Outcome o = giveUp(to, first.aggregateId(), first.storedEventType(), failure, attempts, first.position());
-            return o != Outcome.ADVANCED || rest.size() == 1 ? o : apply(List.copyOf(rest.subList(1, rest.size())), end);
+            return o != Outcome.ADVANCED || rest.size() == 1 ? o
+                    : apply(List.copyOf(rest.subList(1, rest.size())), end);
         }
         for (int i = 0; i < rest.size(); i++) {
             long to = i == rest.size() - 1 ? end : rest.get(i).position();

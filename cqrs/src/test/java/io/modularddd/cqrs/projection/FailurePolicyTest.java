@@ -246,6 +246,28 @@ class FailurePolicyTest {
         }
 
         @Test
+        void one_in_a_page_read_ahead_while_catching_up_is_dealt_with_the_same_way() {
+            // given: pages of 20, read two ahead; the unreadable event lies in the fifth page
+            Ledger.credits(store, 90, 4);
+            AppendResult secret = Ledger.append(Ledger.writer(store), "acc-1", new Ledger.Secret("s"));
+            long head = Ledger.credits(store, 70, 4);
+            AtomicInteger calls = new AtomicInteger();
+            ProjectionEngine engine = ProjectionEngine.builder(store, checkpoints)
+                    .register(everything("audit-ahead", calls), fast(ProjectionStrategy.async()))
+                    .pageSize(20).readAhead(2).build();
+            engines.add(engine);
+
+            // when
+            engine.start();
+
+            // then
+            assertThat(engine.awaitCaughtUp("audit-ahead", head, WAIT)).isTrue();
+            assertThat(model.positions()).hasSize(160).doesNotContain(secret.lastPosition()).doesNotHaveDuplicates();
+            assertThat(engine.deadLetters("audit-ahead", 10)).extracting(ProjectionDeadLetter::position)
+                    .containsExactly(secret.lastPosition());
+        }
+
+        @Test
         void with_the_stop_policy_it_stops_there_rather_than_loop() {
             // given
             long secret = appendSecretBetweenCredits();
