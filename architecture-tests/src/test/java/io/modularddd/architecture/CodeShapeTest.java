@@ -31,10 +31,10 @@ class CodeShapeTest {
             "cache", List.of("CaffeineTier", "CaffeineTierBuilder", "TieredCache", "TieredCacheBuilder"),
             "cqrs", List.of("CommandMetrics", "CommandQueueWorker", "CommandValidation", "ConflictRetry", "DispatchStrategy",
                     "InvalidationRules", "QueryCacheInvalidationException", "SimpleCommandBus", "SimpleQueryBus",
-                    "SlowCommandLog", "UnitOfWork"),
+                    "SlowCommandLog", "UnitOfWork",
+                    "ProjectionEngine", "ProjectionEngineBuilder", "ProjectionResetException", "ProjectionStrategy"),
             "eventstore-jdbc", List.of("JdbcCacheTier", "JdbcCacheTierBuilder", "JdbcCommandQueue", "JdbcCommandQueueBuilder",
-                    "JdbcDialect", "JdbcEventStore",
-                    "JdbcEventStoreBuilder"),
+                    "JdbcDialect", "JdbcEventStore", "JdbcEventStoreBuilder"),
             "eventstore-redis", List.of("HotTierCompression", "HotTierFormat", "RedisAggregateStats",
                     "RedisAggregateStatsBuilder", "RedisAppendSignal", "RedisAppendSignalBuilder",
                     "RedisCacheInvalidationBus", "RedisCacheInvalidationBusBuilder",
@@ -44,7 +44,7 @@ class CodeShapeTest {
             "testkit", List.of("AggregateFixture", "AggregateStatsContract", "CacheTierContract",
                     "CheckpointStoreContract",
                     "CommandQueueContract", "ContractEvents", "EventStoreContract",
-                    "ServiceFixtures", "SnapshotStoreContract"));
+                    "ProjectionTestFixture", "ServiceFixtures", "SnapshotStoreContract"));
 
     private final Path root = findRoot();
 

@@ -104,6 +104,7 @@ CREATE TABLE IF NOT EXISTS `event_store_dead_letters` (
   `attempts` INT NOT NULL,
   `recorded_at` DATETIME(6) NOT NULL,
   PRIMARY KEY (`projection`, `position`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 -- The L3 query cache (JdbcEventStore.cacheTier(), docs/cache.md): four tables named from the events table.
 -- <table>_query_cache holds the entries, found by one seek on the primary key cache_key (the short storage key
