@@ -1,5 +1,7 @@
 package io.modularddd.benchmarks;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.modularddd.core.AggregateId;
 import io.modularddd.core.AppendRequest;
 import io.modularddd.core.ExpectedVersion;
@@ -15,6 +17,10 @@ import io.modularddd.core.snapshot.SnapshotStore;
 import io.modularddd.eventstore.jdbc.JdbcEventStore;
 import io.modularddd.snapshots.SimpleSnapshotStrategy;
 import io.modularddd.snapshots.SnapshottingRepository;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -37,7 +43,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Loading an aggregate with 100, 1,000 and 10,000 events on H2 and on the local MariaDB, in one run:
  * by full replay ({@code EventSourcedRepository}), by snapshot + tail ({@code SnapshottingRepository},
  * no cache), from the aggregate cache with its tail check and without it ({@code singleWriter()}), and
- * the baseline of a cached load, a bare {@code currentVersion} read. The aggregate's snapshot is at its
+ * the baselines: a bare {@code currentVersion} read (the store's own statement) and a bare round trip, a
+ * {@code SELECT ?} prepared once on the server, that reads no table. The aggregate's snapshot is at its
  * head, so the tail is empty — the steady state of a snapshotted aggregate. Axon's snapshotted load of
  * the same 10,000 events is {@link AxonSnapshotBenchmark}.
  *
@@ -116,17 +123,19 @@ public class SnapshotBenchmark {
     private SnapshottingRepository<Account> cachedSingleWriter;
     private AggregateId id;
     private String table;
+    private HikariDataSource roundTrips;
 
     /** Writes the stream, takes its snapshot and warms the caches. */
     @Setup(Level.Trial)
     public void setUp() {
+        String url = db.equals("h2") ? "jdbc:h2:mem:snap-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"
+                : BenchmarkDatabase.url();
         JacksonEventSerializer serializer = JacksonEventSerializer.json(EventTypeRegistry.builder()
                 .register(BenchEvent.TYPE, BenchEvent.class).build());
         table = "bench_snap_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         store = (db.equals("h2")
-                ? JdbcEventStore.builder().jdbcUrl("jdbc:h2:mem:snap-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")
-                        .username("sa").password("")
-                : JdbcEventStore.builder().jdbcUrl(BenchmarkDatabase.url()).username(BenchmarkDatabase.username())
+                ? JdbcEventStore.builder().jdbcUrl(url).username("sa").password("")
+                : JdbcEventStore.builder().jdbcUrl(url).username(BenchmarkDatabase.username())
                         .password(BenchmarkDatabase.password()))
                 .serializer(serializer).tableName(table).build();
         store.createSchema();
@@ -162,6 +171,17 @@ public class SnapshotBenchmark {
                 "the cached load disagrees with replay");
         check(cachedSingleWriter.load(id).balance() == balance && cachedSingleWriter.load(id).balance() == balance,
                 "the single-writer cached load disagrees with replay");
+        // the bare round trip, with the driver setting of the store's read pool (server-side prepared statements)
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("bench-round-trip");
+        config.setJdbcUrl(url);
+        config.setUsername(db.equals("h2") ? "sa" : BenchmarkDatabase.username());
+        config.setPassword(db.equals("h2") ? "" : BenchmarkDatabase.password());
+        config.setMaximumPoolSize(2);
+        if (db.equals("mariadb")) {
+            config.addDataSourceProperty("useServerPrepStmts", "true");
+        }
+        roundTrips = new HikariDataSource(config);
     }
 
     private static void check(boolean condition, String what) {
@@ -173,6 +193,7 @@ public class SnapshotBenchmark {
     /** Drops the tables. */
     @TearDown(Level.Trial)
     public void tearDown() {
+        roundTrips.close();
         store.close();
         if (db.equals("mariadb")) {
             BenchmarkServices.dropTables(table);
@@ -227,5 +248,24 @@ public class SnapshotBenchmark {
     @Benchmark
     public long baseline_current_version() {
         return store.currentVersion(id);
+    }
+
+    /**
+     * The floor of any load that reads the database: one round trip of a {@code SELECT ?} prepared once,
+     * reading no table.
+     *
+     * @return the value read back
+     * @throws SQLException never, on a healthy database
+     */
+    @Benchmark
+    public long baseline_round_trip() throws SQLException {
+        try (Connection c = roundTrips.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT CAST(? AS INTEGER)")) {
+            ps.setLong(1, events);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 }
