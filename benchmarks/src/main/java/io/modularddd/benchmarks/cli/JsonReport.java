@@ -137,7 +137,7 @@ final class JsonReport {
         }
         long from = 0;
         for (HistogramIterationValue v : h.logarithmicBucketValues(1000, 2.0)) {
-            long to = v.getValueIteratedTo();
+            long to = v.getValueIteratedTo() + 1; // iterated to the last value below the level
             long count = v.getCountAddedInThisIterationStep();
             if (count > 0 || !out.isEmpty()) {
                 out.add(new long[] {from, to, count});
