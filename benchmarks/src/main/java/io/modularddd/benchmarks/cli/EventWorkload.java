@@ -19,6 +19,7 @@ final class EventWorkload implements Workload {
 
     private final EventStore store;
     private final String aggregateType;
+    private final LongFunction<Object> first;
     private final LongFunction<Object> event;
     private final String prefix;
     private List<AggregateId> ids = List.of();
@@ -28,12 +29,15 @@ final class EventWorkload implements Workload {
      *
      * @param store         the store to append to and read from
      * @param aggregateType the type the streams are stored under
-     * @param event         the payload of the {@code n}-th appended event (a registered event type)
+     * @param first         the payload of the first event of stream {@code s} (a registered event type)
+     * @param event         the payload of the event appended by operation {@code i}
      * @param prefix        the streams' id prefix, unique per run
      */
-    EventWorkload(EventStore store, String aggregateType, LongFunction<Object> event, String prefix) {
+    EventWorkload(EventStore store, String aggregateType, LongFunction<Object> first, LongFunction<Object> event,
+                  String prefix) {
         this.store = store;
         this.aggregateType = aggregateType;
+        this.first = first;
         this.event = event;
         this.prefix = prefix;
     }
@@ -51,7 +55,7 @@ final class EventWorkload implements Workload {
         for (int s = 0; s < streams; s++) {
             AggregateId id = AggregateId.of(prefix + "-" + s);
             list.add(id);
-            batch.add(AppendRequest.of(id, aggregateType, ExpectedVersion.noStream(), NewEvent.of(event.apply(s))));
+            batch.add(AppendRequest.of(id, aggregateType, ExpectedVersion.noStream(), NewEvent.of(first.apply(s))));
             if (batch.size() == 200) {
                 store.appendBatch(batch);
                 batch.clear();

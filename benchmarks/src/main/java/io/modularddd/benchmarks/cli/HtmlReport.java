@@ -188,6 +188,7 @@ final class HtmlReport {
             h.append("</table>\n");
             t.lag().ifPresent(lag -> h.append("<p class=\"note lag\">").append(Html.escape(lagLine(lag)))
                     .append("</p>\n"));
+            t.notes().forEach(n -> h.append("<p class=\"note\">").append(Html.escape(n)).append("</p>\n"));
         }
     }
 }

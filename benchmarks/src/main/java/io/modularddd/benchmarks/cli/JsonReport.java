@@ -82,6 +82,8 @@ final class JsonReport {
                 ArrayNode parts = tn.putArray("parts");
                 t.parts().forEach(s -> stats(parts.addObject(), s));
                 stats(tn.putObject("all"), t.all());
+                ArrayNode notes = tn.putArray("notes");
+                t.notes().forEach(notes::add);
                 t.lag().ifPresent(lag -> {
                     ObjectNode l = tn.putObject("projectionLag");
                     l.put("strategy", lag.strategy());

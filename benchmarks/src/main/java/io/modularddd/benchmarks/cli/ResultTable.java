@@ -48,6 +48,7 @@ final class ResultTable {
                             + " %d events behind when the run ended, applied %s ms later%n",
                     lag.strategy(), ms(lag.p50Nanos()), ms(lag.p99Nanos()), ms(lag.maxNanos()), lag.events(),
                     lag.finalLagEvents(), ms(lag.catchUpNanos())));
+            type.notes().forEach(out::println);
         }
     }
 

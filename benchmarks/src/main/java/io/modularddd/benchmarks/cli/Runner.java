@@ -45,6 +45,7 @@ final class Runner {
                 perThread[p] = LatencyStats.newHistogram();
             }
         }
+        workload.startMeasuring();
         long wall = phase(workload, warmup, operations, progress, histograms, sums);
         Optional<ProjectionLag> lag = workload.finish();
         List<LatencyStats> stats = new ArrayList<>();
@@ -63,7 +64,8 @@ final class Runner {
                 stats.add(LatencyStats.of(workload.parts().get(p), merged, sum, wall));
             }
         }
-        return new TypeResult(type, List.copyOf(stats), LatencyStats.of(type, all, allSum, wall), wall, lag);
+        return new TypeResult(type, List.copyOf(stats), LatencyStats.of(type, all, allSum, wall), wall, lag,
+                List.copyOf(workload.notes()));
     }
 
     private long phase(Workload workload, long first, long count, Progress progress, Histogram[][] histograms,
@@ -86,6 +88,7 @@ final class Runner {
                     start.await();
                     long i;
                     while (failure.get() == null && (i = next.getAndIncrement()) < end) {
+                        workload.setUp(i);
                         long t0 = System.nanoTime();
                         int part = workload.execute(i);
                         long elapsed = System.nanoTime() - t0;

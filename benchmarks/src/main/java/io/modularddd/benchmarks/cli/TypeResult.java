@@ -11,7 +11,8 @@ import java.util.Optional;
  * @param all       every operation of the run together (the same as the one part when there is only one)
  * @param wallNanos the wall-clock time of the measured phase
  * @param lag       the projection lag, for workloads that run a projection
+ * @param notes     facts about the run worth printing (e.g. how many planned cache misses did load)
  */
 record TypeResult(String type, List<LatencyStats> parts, LatencyStats all, long wallNanos,
-                  Optional<ProjectionLag> lag) {
+                  Optional<ProjectionLag> lag, List<String> notes) {
 }

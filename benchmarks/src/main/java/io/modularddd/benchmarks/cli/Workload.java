@@ -22,6 +22,20 @@ interface Workload extends AutoCloseable {
      */
     void prepare(int operations, int threads) throws Exception;
 
+    /** Called once between the warm-up and the measured phase. */
+    default void startMeasuring() {
+    }
+
+    /**
+     * Untimed preparation of operation number {@code i}, run on the same thread just before it (a query meant to
+     * miss the cache first changes what it asks for).
+     *
+     * @param i the operation's number
+     * @throws Exception when the preparation fails; the run stops
+     */
+    default void setUp(long i) throws Exception {
+    }
+
     /**
      * Runs operation number {@code i}. Thread-safe: the runner calls it from every thread, each with its own
      * numbers.
@@ -41,6 +55,11 @@ interface Workload extends AutoCloseable {
      */
     default Optional<ProjectionLag> finish() throws Exception {
         return Optional.empty();
+    }
+
+    /** @return facts about the measured phase worth printing under the table (read after {@link #finish}) */
+    default List<String> notes() {
+        return List.of();
     }
 
     /** Releases what {@link #prepare} created. */

@@ -40,7 +40,7 @@ final class InMemorySession implements Session {
         if (type != Options.Type.EVENT) {
             throw new IllegalArgumentException("the in-memory test session runs --type event only, not " + type);
         }
-        return new EventWorkload(store, "Account", Deposited::new, "acc");
+        return new EventWorkload(store, "Account", Deposited::new, Deposited::new, "acc");
     }
 
     @Override

@@ -34,7 +34,7 @@ final class Reports {
                         lags.recordValue(v * 10_000);
                     }
                     r = new TypeResult(r.type(), r.parts(), r.all(), r.wallNanos(),
-                            Optional.of(ProjectionLag.of("async", lags, 3, 2_000_000)));
+                            Optional.of(ProjectionLag.of("async", lags, 3, 2_000_000)), r.notes());
                 }
                 runs.add(new Report.ProfileRun(p.name(), p.settings(), session.wiring(), List.of(r)));
             }
