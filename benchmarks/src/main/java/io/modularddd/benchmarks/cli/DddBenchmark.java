@@ -31,6 +31,9 @@ public final class DddBenchmark {
      * @param args the command line; see {@code --help}
      */
     public static void main(String[] args) {
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"); // the table, not the start-up log
+        }
         int code = run(args, System.out, System.err, System.console() != null, SampleAppSession::open);
         System.out.flush();
         if (code != 0) {
