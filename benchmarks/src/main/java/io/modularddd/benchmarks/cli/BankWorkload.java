@@ -28,7 +28,8 @@ import java.util.Optional;
  *       {@code BalanceOf} of accounts deposited to just before (misses), while the application's projection and
  *       the lag probe run with the profile's projection strategy.</li>
  * </ul>
- * Every deposit's amount is its operation's number plus one, unique in the run, so the lag probe can pair it. How
+ * Every deposit's amount is its operation's number plus one, unique in the run, so the {@link LagProbe} can pair
+ * its commit with its application. How
  * many planned misses did load is read from the query cache's {@code modularddd.cache.load} meter.
  */
 final class BankWorkload implements Workload {
@@ -153,7 +154,6 @@ final class BankWorkload implements Workload {
     private void deposit(String account, long i) {
         long amount = i + 1;
         commands.dispatch(new Deposit(account, amount));
-        probe.committed(amount);
     }
 
     private void ask(String account) {

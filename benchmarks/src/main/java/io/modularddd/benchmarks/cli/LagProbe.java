@@ -11,14 +11,17 @@ import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
- * Measures projection lag: a projection registered beside the sample application's own (so it runs with the same
- * engine and the profile's strategy) notes when it applies each deposit, and the workload notes when each deposit
- * command returned (its append had committed). Every deposit of a run has a unique amount, which pairs the two.
- * A deposit applied before its command returned (a realtime projection) lags 0.
+ * Measures projection lag, append commit to read model: two projections beside the sample application's own. The
+ * <em>commit</em> projection runs realtime — right after each append commits, on the appending thread — and notes
+ * when each deposit committed; the <em>probe</em> runs with the profile's strategy (so on the same engine, the same
+ * way as the application's directory) and notes when it applies each deposit. Every deposit of a run has a unique
+ * amount, which pairs the two. Under a realtime profile both run on the appending thread, one after the other: the
+ * lag is the gap between them (about 0).
  */
 final class LagProbe {
 
     static final String NAME = "ddd-benchmark-lag";
+    static final String COMMIT = "ddd-benchmark-commit";
 
     private final Map<Long, Long> committed = new ConcurrentHashMap<>();
     private final Map<Long, Long> applied = new ConcurrentHashMap<>();
@@ -36,22 +39,20 @@ final class LagProbe {
         }).build();
     }
 
+    /** @return the projection noting commits: register it with the realtime strategy */
+    Projection commitProjection() {
+        return Projection.builder(COMMIT).onAny((payload, event, tx) -> {
+            if (measuring && payload instanceof MoneyDeposited deposited) {
+                committed.putIfAbsent(deposited.amountCents(), System.nanoTime());
+            }
+        }).build();
+    }
+
     /** Starts pairing: deposits before this (warm-up) are not counted. */
     void startMeasuring() {
         committed.clear();
         applied.clear();
         measuring = true;
-    }
-
-    /**
-     * Notes that the deposit of this amount committed now.
-     *
-     * @param amountCents the deposit's unique amount
-     */
-    void committed(long amountCents) {
-        if (measuring) {
-            committed.put(amountCents, System.nanoTime());
-        }
     }
 
     /**

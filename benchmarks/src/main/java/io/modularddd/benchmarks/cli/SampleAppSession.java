@@ -1,6 +1,7 @@
 package io.modularddd.benchmarks.cli;
 
 import io.modularddd.core.aggregate.AggregateRepository;
+import io.modularddd.cqrs.projection.ProjectionStrategy;
 import io.modularddd.examples.bank.domain.BankCommands.Deposit;
 import io.modularddd.examples.bank.domain.BankCommands.OpenAccount;
 import io.modularddd.examples.bank.domain.BankCommands.RegisterUser;
@@ -31,7 +32,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The sample bank of {@code examples} under a profile, built by the one-call bootstrap
  * ({@code ModularDdd.builder().profile(...)...build()}): its events, its command and query handlers, the cached
- * {@code BalanceOf}, its directory projection, plus the {@link LagProbe}'s projection. Each session has tables and
+ * {@code BalanceOf}, its directory projection, plus the {@link LagProbe}'s two projections. Each session has tables and
  * Redis keys of its own ({@code ddd_bench_<run>*}, {@code ddd-bench:<run>:*}), removed when it closes. Without
  * Redis, a profile whose settings need it runs degraded (the bootstrap's {@code allowDegraded()}: hot tier off,
  * metrics in process), and the wiring line says so.
@@ -69,6 +70,7 @@ final class SampleAppSession implements Session {
                 .tableName(table(run))
                 .projection(directory.projection())
                 .projection(probe.projection())
+                .projection(probe.commitProjection(), ProjectionStrategy.realtime())
                 .invalidateOn(MoneyDeposited.class, (event, id) -> Set.of(BalanceOf.tag(id.value())))
                 .invalidateOn(MoneyWithdrawn.class, (event, id) -> Set.of(BalanceOf.tag(id.value())))
                 .commandType("bank.register-user.v1", RegisterUser.class)
