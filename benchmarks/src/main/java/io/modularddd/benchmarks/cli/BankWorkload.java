@@ -1,7 +1,5 @@
 package io.modularddd.benchmarks.cli;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.modularddd.core.command.CommandBus;
 import io.modularddd.core.query.QueryBus;
 import io.modularddd.examples.bank.domain.BankCommands.Deposit;
@@ -28,7 +26,8 @@ import java.util.Optional;
  *       {@code BalanceOf} of accounts deposited to just before (misses), while the application's projection and
  *       the lag probe run with the profile's projection strategy.</li>
  * </ul>
- * Every deposit's amount is its operation's number plus one, unique in the run, so the {@link LagProbe} can pair
+ * A query is counted as a miss when the {@code BalanceOf} handler ran on the asking thread (see {@link LoadCounter}),
+ * else as a hit, whatever was planned. Every deposit's amount is its operation's number plus one, unique in the run, so the {@link LagProbe} can pair
  * its commit with its application. How
  * many planned misses did load is read from the query cache's {@code modularddd.cache.load} meter.
  */
@@ -40,7 +39,7 @@ final class BankWorkload implements Workload {
     private final Options.Type type;
     private final CommandBus commands;
     private final QueryBus queries;
-    private final MeterRegistry meters;
+    private final LoadCounter loads;
     private final String run;
     private final LagProbe probe;
     private final Runnable awaitProjection;
@@ -48,16 +47,16 @@ final class BankWorkload implements Workload {
     private final List<String> notes = new ArrayList<>();
     private List<String> hot = List.of();
     private List<String> cold = List.of();
-    private long loadsBefore;
-    private long plannedMisses;
+    private final java.util.concurrent.atomic.LongAdder planned = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder misses = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder hits = new java.util.concurrent.atomic.LongAdder();
 
-    BankWorkload(Options.Type type, CommandBus commands, QueryBus queries, MeterRegistry meters, String run,
+    BankWorkload(Options.Type type, CommandBus commands, QueryBus queries, LoadCounter loads, String run,
                  LagProbe probe, Runnable awaitProjection, java.util.function.Supplier<ProjectionLag> lag) {
         this.type = type;
         this.commands = commands;
         this.queries = queries;
-        this.meters = meters;
+        this.loads = loads;
         this.run = run;
         this.probe = probe;
         this.awaitProjection = awaitProjection;
@@ -97,8 +96,9 @@ final class BankWorkload implements Workload {
     @Override
     public void startMeasuring() {
         probe.startMeasuring();
-        loadsBefore = loads();
+        planned.reset();
         misses.reset();
+        hits.reset();
     }
 
     @Override
@@ -122,12 +122,10 @@ final class BankWorkload implements Workload {
             }
             case QUERY -> {
                 if (i % 4 == 0) {
-                    ask(coldFor(i / 4));
-                    misses.increment();
-                    return 1;
+                    planned.increment();
+                    return ask(coldFor(i / 4)) ? 1 : 0;
                 }
-                ask(hot.get((int) (EventWorkload.mix(i) % hot.size())));
-                return 0;
+                return ask(hot.get((int) (EventWorkload.mix(i) % hot.size()))) ? 1 : 0;
             }
             default -> {
                 long slot = i % 10;
@@ -137,12 +135,10 @@ final class BankWorkload implements Workload {
                     return 0;
                 }
                 if (slot < 8) {
-                    ask(hot.get((int) (EventWorkload.mix(i) % hot.size())));
-                    return 1;
+                    return ask(hot.get((int) (EventWorkload.mix(i) % hot.size()))) ? 2 : 1;
                 }
-                ask(coldFor(cycle * 3 + slot - 8)); // deposited to by operation i - 8
-                misses.increment();
-                return 2;
+                planned.increment();
+                return ask(coldFor(cycle * 3 + slot - 8)) ? 2 : 1; // deposited to by operation i - 8
             }
         }
     }
@@ -156,25 +152,24 @@ final class BankWorkload implements Workload {
         commands.dispatch(new Deposit(account, amount));
     }
 
-    private void ask(String account) {
+    /** @return whether the ask missed the cache: the handler ran on this thread */
+    private boolean ask(String account) {
+        long before = loads.onThisThread();
         Long balance = queries.ask(new BalanceOf(account));
         if (balance == null) {
             throw new IllegalStateException("BalanceOf(" + account + ") answered null");
         }
-    }
-
-    private long loads() {
-        Timer t = meters.find("modularddd.cache.load").tag("query", "BalanceOf").tag("outcome", "success").timer();
-        return t == null ? 0 : t.count();
+        boolean missed = loads.onThisThread() != before;
+        (missed ? misses : hits).increment();
+        return missed;
     }
 
     @Override
     public Optional<ProjectionLag> finish() {
-        plannedMisses = misses.sum();
-        long loaded = loads() - loadsBefore;
         if (type != Options.Type.COMMAND) {
-            notes.add(String.format(Locale.ROOT, "query cache: BalanceOf loaded %d times for %d planned misses "
-                    + "(every other ask was answered from the cache)", loaded, plannedMisses));
+            notes.add(String.format(Locale.ROOT, "query cache: %d asks missed (BalanceOf loaded from the event store;"
+                    + " %d misses were planned, each after a deposit), %d were answered from the cache",
+                    misses.sum(), planned.sum(), hits.sum()));
         }
         if (type == Options.Type.MIXED) {
             return Optional.of(lag.get());

@@ -45,8 +45,11 @@ final class SampleAppSession implements Session {
     private final ModularDdd ddd;
     private final LagProbe probe;
     private final String wiring;
+    private final LoadCounter loads;
 
-    private SampleAppSession(Profile profile, Options options, String run, ModularDdd ddd, LagProbe probe) {
+    private SampleAppSession(Profile profile, Options options, String run, ModularDdd ddd, LagProbe probe,
+                             LoadCounter loads) {
+        this.loads = loads;
         this.profile = profile;
         this.options = options;
         this.run = run;
@@ -89,9 +92,13 @@ final class SampleAppSession implements Session {
             new BankHandlers(accounts, ddd.repository(User.TYPE, User::new),
                     ddd.repository(EmailClaim.TYPE, EmailClaim::new)).registerOn(ddd.commandBus());
             BankQueryHandlers queries = new BankQueryHandlers(accounts, directory);
-            ddd.registerCachedQuery(BalanceOf.class, queries::balanceOf,
+            LoadCounter loads = new LoadCounter();
+            ddd.registerCachedQuery(BalanceOf.class, query -> {
+                loads.loaded();
+                return queries.balanceOf(query);
+            },
                     query -> Set.of(BalanceOf.tag(query.accountId())));
-            return new SampleAppSession(profile, options, run, ddd, probe);
+            return new SampleAppSession(profile, options, run, ddd, probe, loads);
         } catch (RuntimeException e) {
             close(ddd, options, run);
             throw e;
@@ -143,7 +150,7 @@ final class SampleAppSession implements Session {
                     i -> new MoneyDeposited(i + 1), "ev-" + run);
         }
         String strategy = profile.projectionStrategies().iterator().next().name().toLowerCase(Locale.ROOT);
-        return new BankWorkload(type, ddd.commandBus(), ddd.queryBus(), ddd.meterRegistry(), run, probe,
+        return new BankWorkload(type, ddd.commandBus(), ddd.queryBus(), loads, run, probe,
                 () -> awaitProjection(Duration.ofSeconds(60)),
                 () -> probe.finish(strategy, ddd.eventStore(), BankWorkload.catchUpTimeout()));
     }

@@ -39,15 +39,25 @@ class DddBenchmarkEndToEndTest {
         assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(text).contains("profile startup — event store: the database")
                 .contains("profile scale — ").contains("degraded without Redis: storage-tiers.hot.enabled")
-                .containsPattern("(?m)^deposit\\s+90 ").containsPattern("(?m)^query hit\\s+150 ")
-                .containsPattern("(?m)^query miss\\s+60 ").containsPattern("(?m)^mixed\\s+300 ")
+                .containsPattern("(?m)^deposit\\s+90 ").containsPattern("(?m)^query hit\\s+1[5-7]\\d ")
+                .containsPattern("(?m)^query miss\\s+\\d+ ").containsPattern("(?m)^mixed\\s+300 ")
                 .contains("projection lag (realtime, append commit -> read model)")
                 .contains("projection lag (async, append commit -> read model)")
                 .contains("0 events behind when the run ended").doesNotContain("over 0 events")
                 .contains("side by side");
-        // the planned misses did miss: each loaded BalanceOf once (startup's L1 holds all 40 hot balances)
-        assertThat(text).contains("query cache: BalanceOf loaded 60 times for 60 planned misses");
+        // hits and misses are counted by what happened: with two threads a planned miss can come before the
+        // deposit meant to invalidate it, and then hits; a hot account (never written) never misses
         JsonNode root = new ObjectMapper().readTree(json.toFile());
+        for (JsonNode run : root.get("runs")) {
+            JsonNode parts = run.get("types").get(0).get("parts");
+            long hits = parts.get(1).get("operations").asLong();
+            long misses = parts.get(2).get("operations").asLong();
+            assertThat(hits + misses).isEqualTo(210);
+            assertThat(misses).isBetween(40L, 60L);
+            assertThat(run.get("types").get(0).get("notes").get(0).asText()).isEqualTo("query cache: " + misses
+                    + " asks missed (BalanceOf loaded from the event store; 60 misses were planned, each after a "
+                    + "deposit), " + hits + " were answered from the cache");
+        }
         assertThat(root.get("runs")).hasSize(2);
         JsonNode scale = root.get("runs").get(1).get("types").get(0);
         assertThat(scale.get("projectionLag").get("events").asLong()).isEqualTo(90);
@@ -64,7 +74,8 @@ class DddBenchmarkEndToEndTest {
         String text = out.toString(StandardCharsets.UTF_8);
         assertThat(text).containsPattern("(?m)^register user\\s+40 ").containsPattern("(?m)^deposit\\s+160 ")
                 .containsPattern("(?m)^query hit\\s+150 ").containsPattern("(?m)^query miss\\s+50 ")
-                .contains("query cache: BalanceOf loaded 50 times for 50 planned misses")
+                .contains("query cache: 50 asks missed (BalanceOf loaded from the event store; 50 misses were planned, "
+                        + "each after a deposit), 150 were answered from the cache")
                 .containsPattern("(?m)^append\\s+100 ").containsPattern("(?m)^read\\s+100 ");
     }
 }
