@@ -46,7 +46,7 @@ class CacheCoherenceAcrossNodesTest {
     /** The bound asserted on delivery: pub/sub takes well under a millisecond here; this allows a loaded host. */
     static final Duration DELIVERY_BOUND = Duration.ofSeconds(5);
     /** B's wait before subscribing again (it sleeps half to all of it): the window the gap case runs in. */
-    static final Duration B_BACKOFF = Duration.ofSeconds(3);
+    static final Duration B_BACKOFF = Duration.ofSeconds(4);
 
     /** A result. */
     record Account(String id, long balance) {
