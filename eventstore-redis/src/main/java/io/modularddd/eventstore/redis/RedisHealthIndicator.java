@@ -16,14 +16,14 @@ import redis.clients.jedis.Jedis;
  *
  * <pre>{@code
  * HealthIndicator redis = RedisHealthIndicator.builder().uri("redis://cache:6379").build();
- * // UP   {endpoint=cache:6379, version=7.2.4, role=master, pingMillis=0}
- * // DOWN {endpoint=cache:6379, error=JedisConnectionException: Failed to connect to any host resolved ...}
+ * // UP   {endpoint=redis://cache:6379, version=7.2.4, role=master, pingMillis=0}
+ * // DOWN {endpoint=redis://cache:6379, error=JedisConnectionException: Failed to connect to any host resolved ...}
  * }</pre>
  *
  * <p>Each check opens one connection per endpoint (a standalone server, or every seed of a cluster, where
  * {@code CLUSTER INFO} must also say {@code cluster_state:ok}) and closes it: no pool, no thread, nothing held
  * between checks, so a check costs at most connect timeout + 3 × read timeout per endpoint (250 ms each by
- * default). Down when any endpoint fails. The detail names endpoints as host and port only; an error's text has
+ * default). Down when any endpoint fails. The detail names endpoints without credentials ({@code redis://host:port}); an error's text has
  * the password masked. Only PING, INFO and CLUSTER INFO are sent: it works on a hardened server. Thread-safe.
  */
 public final class RedisHealthIndicator implements HealthIndicator {
