@@ -32,18 +32,19 @@ class CodeShapeTest {
             "cqrs", List.of("CommandMetrics", "CommandQueueWorker", "CommandValidation", "ConflictRetry", "DispatchStrategy",
                     "InvalidationRules", "QueryCacheInvalidationException", "SimpleCommandBus", "SimpleQueryBus",
                     "SlowCommandLog", "UnitOfWork",
-                    "ProjectionEngine", "ProjectionEngineBuilder", "ProjectionResetException", "ProjectionStrategy"),
+                    "ProjectionEngine", "ProjectionEngineBuilder", "ProjectionResetException", "ProjectionStrategy",
+                    "PerformanceProfiler", "TimerNotStartedException", "QueueDepthIndicator", "ProjectionLagIndicator"),
             "eventstore-jdbc", List.of("JdbcCacheTier", "JdbcCacheTierBuilder", "JdbcCommandQueue", "JdbcCommandQueueBuilder",
-                    "JdbcDialect", "JdbcEventStore", "JdbcEventStoreBuilder"),
+                    "JdbcDialect", "JdbcEventStore", "JdbcEventStoreBuilder", "JdbcHealthIndicator"),
             "eventstore-redis", List.of("HotTierCompression", "HotTierFormat", "RedisAggregateStats",
                     "RedisAggregateStatsBuilder", "RedisAppendSignal", "RedisAppendSignalBuilder",
                     "RedisCacheInvalidationBus", "RedisCacheInvalidationBusBuilder",
                     "RedisCacheTier", "RedisCacheTierBuilder", "RedisCommandQueue", "RedisCommandQueueBuilder",
                     "RedisHotTier", "RedisHotTierBuilder", "RedisSnapshotStore", "RedisSnapshotStoreBuilder",
-                    "TieredEventStore"),
+                    "TieredEventStore", "RedisHealthIndicator", "RedisMetricsCollector", "RedisMetricsCollectorBuilder"),
             "testkit", List.of("AggregateFixture", "AggregateStatsContract", "CacheTierContract",
                     "CheckpointStoreContract",
-                    "CommandQueueContract", "ContractEvents", "EventStoreContract",
+                    "CommandQueueContract", "ContractEvents", "EventStoreContract", "MetricsCollectorContract",
                     "ProjectionTestFixture", "ServiceFixtures", "SnapshotStoreContract"));
 
     private final Path root = findRoot();

@@ -23,8 +23,9 @@ import redis.clients.jedis.Jedis;
  * <p>Each check opens one connection per endpoint (a standalone server, or every seed of a cluster, where
  * {@code CLUSTER INFO} must also say {@code cluster_state:ok}) and closes it: no pool, no thread, nothing held
  * between checks, so a check costs at most connect timeout + 3 × read timeout per endpoint (250 ms each by
- * default). Down when any endpoint fails. The detail names endpoints without credentials ({@code redis://host:port}); an error's text has
- * the password masked. Only PING, INFO and CLUSTER INFO are sent: it works on a hardened server. Thread-safe.
+ * default). Down when any endpoint fails. The detail names endpoints without credentials
+ * ({@code redis://host:port}); an error's text has the password masked. Only PING, INFO and CLUSTER INFO
+ * are sent: it works on a hardened server. Thread-safe.
  */
 public final class RedisHealthIndicator implements HealthIndicator {
 
