@@ -19,6 +19,9 @@ import org.junit.jupiter.api.Test;
 
 class PerformanceProfilerTest {
 
+    record Balance(String account) implements io.modularddd.core.query.Query<Long> {
+    }
+
     record Pay(String account, long cents) implements io.modularddd.core.command.Command<Long> {
     }
 
@@ -33,7 +36,7 @@ class PerformanceProfilerTest {
 
         @Override
         public void recordQueryExecution(String queryType, long durationNanos, boolean success) {
-            throw new UnsupportedOperationException("not used by command profiling");
+            executions.add("query " + queryType + " " + success);
         }
 
         @Override
@@ -180,5 +183,25 @@ class PerformanceProfilerTest {
             assertThatThrownBy(() -> PerformanceProfiler.commandProfiling(metrics, null))
                     .isInstanceOf(InvalidInputException.class).hasMessageContaining("slowLog");
         }
+    }
+
+    @Test
+    void the_query_bus_records_every_answer_and_failure_in_its_collector() {
+        NotingCollector metrics = new NotingCollector();
+        SimpleQueryBus bus = SimpleQueryBus.builder().metricsCollector(metrics).build();
+        bus.register(Balance.class, q -> {
+            if (q.account().isEmpty()) {
+                throw new IllegalArgumentException("no account");
+            }
+            return 5L;
+        });
+
+        assertThat(bus.ask(new Balance("a"))).isEqualTo(5L);
+        assertThatThrownBy(() -> bus.ask(new Balance(""))).isInstanceOf(RuntimeException.class);
+
+        assertThat(metrics.executions).containsExactly("query " + Balance.class.getName() + " true",
+                "query " + Balance.class.getName() + " false");
+        assertThatThrownBy(() -> SimpleQueryBus.builder().metricsCollector(metrics).metricsCollector(metrics))
+                .isInstanceOf(IllegalStateException.class);
     }
 }
