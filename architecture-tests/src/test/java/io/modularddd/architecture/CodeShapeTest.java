@@ -42,6 +42,7 @@ class CodeShapeTest {
                     "RedisCacheTier", "RedisCacheTierBuilder", "RedisCommandQueue", "RedisCommandQueueBuilder",
                     "RedisHotTier", "RedisHotTierBuilder", "RedisSnapshotStore", "RedisSnapshotStoreBuilder",
                     "TieredEventStore", "RedisHealthIndicator", "RedisMetricsCollector", "RedisMetricsCollectorBuilder"),
+            "profiles", List.of("Profile", "ModularDdd", "ModularDddBuilder"),
             "testkit", List.of("AggregateFixture", "AggregateStatsContract", "CacheTierContract",
                     "CheckpointStoreContract",
                     "CommandQueueContract", "ContractEvents", "EventStoreContract", "MetricsCollectorContract",
