@@ -150,6 +150,20 @@ public final class RedisTarget implements AutoCloseable {
         return b;
     }
 
+    /** A metrics-collector builder already pointed at this target, with the given key prefix. */
+    RedisMetricsCollectorBuilder metrics(String prefix) {
+        RedisMetricsCollectorBuilder b = RedisMetricsCollector.builder().keyPrefix(prefix);
+        if (seeds != null) {
+            b.cluster(seeds);
+        } else {
+            b.uri(uri);
+        }
+        if (password != null) {
+            b.credentials(user, password);
+        }
+        return b;
+    }
+
     /** A cache-tier builder already pointed at this target, with the given key prefix. */
     public RedisCacheTierBuilder cacheTier(String prefix) {
         RedisCacheTierBuilder b = RedisCacheTier.builder().keyPrefix(prefix);
