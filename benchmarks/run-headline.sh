@@ -2,7 +2,7 @@
 # The headline benchmarks: appends at 1/8/32 writers and in batches, loads (cold from MariaDB, hot tier,
 # snapshot + tail, cached), bus dispatch, cache hits per tier (L1/L2/L3) and projection catch-up, each
 # against its baseline in the same JMH run (raw JDBC, raw Jedis, raw Caffeine, a direct call, Axon 4.13),
-# on the local MariaDB and Redis. Sized to finish in well under 20 minutes on 2 cores (~12-15 min).
+# on the local MariaDB and Redis. Sized to finish in under 20 minutes on 2 cores (~14 min here with other work running).
 #
 #   benchmarks/run-headline.sh [--smoke] [--rebuild] [--no-docs] [--out DIR]
 #
@@ -80,13 +80,13 @@ FACTS="$PARTS/facts.properties"
   [ "$SMOKE" = 1 ] && echo "note=SMOKE RUN (one short iteration per benchmark): checks the harness, the numbers mean nothing"
 } > "$FACTS"
 
-# Iteration settings: appends 1 x 3 s warm-up + 4 x 4 s; loads 2 x 1 s + 5 x 2 s; bus and L2/L3 2 x 1 s + 5 x 1 s;
+# Iteration settings: appends 1 x 4 s warm-up + 5 x 4 s; loads 2 x 1 s + 5 x 2 s; bus and L2/L3 2 x 1 s + 5 x 1 s;
 # L1 the same in 2 forks; catch-up 1 warm-up + 3 measured single shots of the whole log.
 if [ "$SMOKE" = 1 ]; then
   APPENDS=(-f 1 -wi 0 -i 1 -r 2s); LOADS=(-f 1 -wi 0 -i 1 -r 1s); FAST=(-f 1 -wi 0 -i 1 -r 1s)
   L1=(-f 1 -wi 0 -i 1 -r 1s); CATCHUP=(-f 1 -wi 0 -i 1)
 else
-  APPENDS=(-f 1 -wi 1 -w 3s -i 4 -r 4s); LOADS=(-f 1 -wi 2 -w 1s -i 5 -r 2s); FAST=(-f 1 -wi 2 -w 1s -i 5 -r 1s)
+  APPENDS=(-f 1 -wi 1 -w 4s -i 5 -r 4s); LOADS=(-f 1 -wi 2 -w 1s -i 5 -r 2s); FAST=(-f 1 -wi 2 -w 1s -i 5 -r 1s)
   L1=(-f 2 -wi 2 -w 1s -i 5 -r 1s); CATCHUP=(-f 1 -wi 1 -i 3)
 fi
 

@@ -20,7 +20,7 @@ final class HeadlineMarkdown {
      * Renders the report.
      *
      * @param all      the merged document: {@code machine}, {@code parts}, {@code results}
-     * @param jsonName the results file's name, to cite
+     * @param jsonName the results file's path, to cite
      * @return Markdown, starting with a level-1 title
      */
     static String render(JsonNode all, String jsonName) {
@@ -126,6 +126,6 @@ final class HeadlineMarkdown {
         }
         double factor = row.kind() == Kind.FASTER ? row.target() / ratio : ratio / row.target();
         return "measured " + HeadlineTargets.fmt(ratio) + "× against " + HeadlineTargets.targetText(row, ours)
-                + " (" + HeadlineTargets.fmt(factor) + "× short)";
+                + " (short by a factor of " + HeadlineTargets.fmt(factor) + ")";
     }
 }

@@ -105,7 +105,7 @@ public final class HeadlineReport {
         all.set("results", results);
         Files.createDirectories(json.toAbsolutePath().getParent());
         JSON.writeValue(json.toFile(), all);
-        String table = HeadlineMarkdown.render(all, json.getFileName().toString());
+        String table = HeadlineMarkdown.render(all, json.toString());
         Files.writeString(md, table, StandardCharsets.UTF_8);
         if (docs != null) {
             rewriteSection(docs, table);
