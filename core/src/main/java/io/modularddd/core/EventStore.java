@@ -144,8 +144,8 @@ public interface EventStore extends AutoCloseable {
      * scans at least one of them. It never scans past the head (the last committed position) it saw.
      *
      * <p>The default reads {@code readAll(fromPosition, limit)} and keeps the wanted types (an event of another
-     * type that cannot be read is stepped over), which is correct for every store; stores that can ask their storage for the types only (an index on type and position)
-     * override it.
+     * type that cannot be read is stepped over), which is correct for every store; stores that can ask their
+     * storage for the types only (an index on type and position) override it.
      *
      * @param fromPosition the first position wanted, at least 1
      * @param limit        the most events to return, at least 1

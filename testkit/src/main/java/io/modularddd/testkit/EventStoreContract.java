@@ -1138,7 +1138,8 @@ public abstract class EventStoreContract {
             while (next <= head) {
                 io.modularddd.core.EventPage page = reader.readAll(next, limit, types);
                 assertThat(page.events()).as("a page holds at most the limit").hasSizeLessThanOrEqualTo(limit);
-                assertThat(page.scannedThrough()).as("each read examines at least one position").isGreaterThanOrEqualTo(next);
+                assertThat(page.scannedThrough()).as("each read examines at least one position")
+                        .isGreaterThanOrEqualTo(next);
                 assertThat(page.scannedThrough()).as("no read examines past the head").isLessThanOrEqualTo(head);
                 for (StoredEvent e : page.events()) {
                     assertThat(e.position()).isBetween(next, page.scannedThrough());
@@ -1151,7 +1152,8 @@ public abstract class EventStoreContract {
         }
 
         private List<Long> expected(Set<String> types) {
-            return positions(all().stream().filter(e -> types.contains(e.storedEventType())).collect(Collectors.toList()));
+            return positions(all().stream().filter(e -> types.contains(e.storedEventType()))
+                    .collect(Collectors.toList()));
         }
 
         @Test
@@ -1297,7 +1299,8 @@ public abstract class EventStoreContract {
             Set<String> withNull = new HashSet<>();
             withNull.add(null);
             assertThatThrownBy(() -> store.readAll(1, 10, null)).isInstanceOfSatisfying(InvalidInputException.class,
-                    e -> assertThat(e.argument()).isEqualTo("eventTypes")).hasMessageContaining("readAll(fromPosition, limit)");
+                    e -> assertThat(e.argument()).isEqualTo("eventTypes"))
+                    .hasMessageContaining("readAll(fromPosition, limit)");
             assertThatThrownBy(() -> store.readAll(1, 10, Set.of())).isInstanceOfSatisfying(InvalidInputException.class,
                     e -> assertThat(e.argument()).isEqualTo("eventTypes")).hasMessageContaining("empty");
             assertThatThrownBy(() -> store.readAll(1, 10, withNull)).isInstanceOf(InvalidInputException.class)

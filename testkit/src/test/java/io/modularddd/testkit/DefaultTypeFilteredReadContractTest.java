@@ -28,7 +28,8 @@ class DefaultTypeFilteredReadContractTest extends EventStoreContract {
         @Override
         public EventPage readAll(long fromPosition, int limit, Set<String> eventTypes) {
             // what EventStore's default does (EventStore.super is not reachable through ForwardingEventStore)
-            return TypeFilteredRead.read(this, fromPosition, limit, StoreChecks.readAll(fromPosition, limit, eventTypes));
+            return TypeFilteredRead.read(this, fromPosition, limit,
+                    StoreChecks.readAll(fromPosition, limit, eventTypes));
         }
     }
 

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>A step</h2>
  * Reads up to a page of {@code readAll} after the position handled — of the projection's types only, when it
- * declares them ({@code readAll(from, limit, types)}: the store skips the others, and the page covers every position
- * up to where the store looked) — keeps the events of this segment and of the projection's types, and applies them in transactions of up to the strategy's batch size (the page size while
+ * declares them ({@code readAll(from, limit, types)}: the store skips the others, and the page covers every
+ * position up to where the store looked; {@link SegmentReads}) — keeps the events of this segment and of the
+ * projection's types, and applies them in transactions of up to the strategy's batch size (the page size while
  * catching up: the page was full), each through {@code CheckpointStore.commit}, so the handler's writes and the
  * checkpoint commit together. A page with nothing to apply only moves the position in memory; the checkpoint
  * follows lazily (a page's worth, a second, idle, or release), since re-reading skipped events after a crash

@@ -44,8 +44,8 @@ class TypeFilteredWindowTest {
         }
         String concat = db == TestDatabases.MARIADB ? "CONCAT('a-', x % 1000)" : "'a-' || (x % 1000)";
         String json = db == TestDatabases.POSTGRESQL ? "::json" : "";
-        return "INSERT INTO " + q + table + q + " (sequence_number, event_id, aggregate_id, aggregate_type, event_type, "
-                + "event_data, metadata, version, occurred_at) SELECT x, " + id + ", " + concat + ", 'Thing', "
+        return "INSERT INTO " + q + table + q + " (sequence_number, event_id, aggregate_id, aggregate_type, "
+                + "event_type, event_data, metadata, version, occurred_at) SELECT x, " + id + ", " + concat + ", 'Thing', "
                 + "CASE WHEN x = " + RARE + " THEN '" + BLOB + "' ELSE '" + HAPPENED + "' END, "
                 + "CASE WHEN x = " + RARE + " THEN '{\"data\":\"rare\"}'" + json + " ELSE '{\"text\":\"t\",\"n\":1}'"
                 + json + " END, NULL, x / 1000 + 1, CURRENT_TIMESTAMP FROM (" + range + ") r";
