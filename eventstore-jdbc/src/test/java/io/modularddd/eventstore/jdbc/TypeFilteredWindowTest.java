@@ -44,8 +44,12 @@ class TypeFilteredWindowTest {
         }
         String concat = db == TestDatabases.MARIADB ? "CONCAT('a-', x % 1000)" : "'a-' || (x % 1000)";
         String json = db == TestDatabases.POSTGRESQL ? "::json" : "";
-        return "INSERT INTO " + q + table + q + " (sequence_number, event_id, aggregate_id, aggregate_type, "
-                + "event_type, event_data, metadata, version, occurred_at) SELECT x, " + id + ", " + concat + ", 'Thing', "
+        List<String> columns = new java.util.ArrayList<>();
+        for (String c : new String[] {"sequence_number", "event_id", "aggregate_id", "aggregate_type", "event_type",
+                "event_data", "metadata", "version", "occurred_at"}) {
+            columns.add(q + c + q); // quoted: H2 keeps the lower-case names the DDL quotes
+        }
+        return "INSERT INTO " + q + table + q + " (" + String.join(", ", columns) + ") SELECT x, " + id + ", " + concat + ", 'Thing', "
                 + "CASE WHEN x = " + RARE + " THEN '" + BLOB + "' ELSE '" + HAPPENED + "' END, "
                 + "CASE WHEN x = " + RARE + " THEN '{\"data\":\"rare\"}'" + json + " ELSE '{\"text\":\"t\",\"n\":1}'"
                 + json + " END, NULL, x / 1000 + 1, CURRENT_TIMESTAMP FROM (" + range + ") r";
