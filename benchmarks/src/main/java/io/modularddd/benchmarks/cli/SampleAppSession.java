@@ -71,9 +71,10 @@ final class SampleAppSession implements Session {
         LagProbe probe = new LagProbe();
         ModularDddBuilder builder = ModularDdd.builder().profile(profile).eventTypes(BankEvents.registry())
                 .tableName(table(run))
+                // the commit hook first: realtime projections run in registration order after the commit
+                .projection(probe.commitProjection(), ProjectionStrategy.realtime())
                 .projection(directory.projection())
                 .projection(probe.projection())
-                .projection(probe.commitProjection(), ProjectionStrategy.realtime())
                 .invalidateOn(MoneyDeposited.class, (event, id) -> Set.of(BalanceOf.tag(id.value())))
                 .invalidateOn(MoneyWithdrawn.class, (event, id) -> Set.of(BalanceOf.tag(id.value())))
                 .commandType("bank.register-user.v1", RegisterUser.class)
