@@ -150,6 +150,7 @@ final class BankWorkload implements Workload {
     private void deposit(String account, long i) {
         long amount = i + 1;
         commands.dispatch(new Deposit(account, amount));
+        probe.returned(amount);
     }
 
     /** @return whether the ask missed the cache: the handler ran on this thread */
@@ -172,7 +173,13 @@ final class BankWorkload implements Workload {
                     misses.sum(), planned.sum(), hits.sum()));
         }
         if (type == Options.Type.MIXED) {
-            return Optional.of(lag.get());
+            ProjectionLag measured = lag.get();
+            long[] before = probe.appliedBeforeReturn();
+            notes.add(String.format(Locale.ROOT, "read model: %d of %d deposits were applied before their command "
+                    + "returned%s", before[0], before[1], measured.strategy().equals("realtime")
+                    ? " (realtime: on the committing thread; the lag above is the time from the post-commit hook to "
+                    + "the probe, 0 when the probe ran first)" : ""));
+            return Optional.of(measured);
         }
         return Optional.empty();
     }

@@ -25,6 +25,7 @@ final class LagProbe {
 
     private final Map<Long, Long> committed = new ConcurrentHashMap<>();
     private final Map<Long, Long> applied = new ConcurrentHashMap<>();
+    private final Map<Long, Long> returned = new ConcurrentHashMap<>();
     private final AtomicLong lastPosition = new AtomicLong();
     private volatile boolean measuring;
 
@@ -52,7 +53,36 @@ final class LagProbe {
     void startMeasuring() {
         committed.clear();
         applied.clear();
+        returned.clear();
         measuring = true;
+    }
+
+    /**
+     * Notes that the command depositing this amount returned now.
+     *
+     * @param amountCents the deposit's unique amount
+     */
+    void returned(long amountCents) {
+        if (measuring) {
+            returned.put(amountCents, System.nanoTime());
+        }
+    }
+
+    /**
+     * How many measured deposits the probe applied before their command returned — all of them under a realtime
+     * strategy, where the read model is updated on the committing thread.
+     *
+     * @return {applied before the command returned, deposits whose command returned}
+     */
+    long[] appliedBeforeReturn() {
+        long before = 0;
+        for (Map.Entry<Long, Long> r : returned.entrySet()) {
+            Long at = applied.get(r.getKey());
+            if (at != null && at <= r.getValue()) {
+                before++;
+            }
+        }
+        return new long[] {before, returned.size()};
     }
 
     /**
