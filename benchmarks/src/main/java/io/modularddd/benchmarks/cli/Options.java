@@ -57,12 +57,16 @@ record Options(int operations, Type type, List<Profile> profiles, Optional<Strin
             "  --jdbc-url URL     the warm tier, e.g. jdbc:mariadb://127.0.0.1:3306/test?user=root",
             "                     (default: embedded H2 in memory)",
             "  --redis URL        Redis for the hot tier, the L2 cache and the queue, e.g. redis://127.0.0.1:6379",
-            "                     (default: none; scale and enterprise then run their Redis settings in process)",
+            "                     (default: none; scale and enterprise then run degraded: hot tier off, metrics in",
+            "                     process)",
             "  --concurrency N    threads issuing operations, 1.." + MAX_CONCURRENCY + " (default 1)",
             "  --warmup N         unmeasured operations run first (default: operations / 5, at most 2000)",
             "  --json FILE        also write every result, the histograms and the machine's facts as JSON",
             "  --html FILE        also write a self-contained HTML report with charts",
             "  --help             print this and exit",
+            "",
+            "Times are in ms, percentiles from HdrHistogram (3 significant digits); a part's ops/s is its operations",
+            "over the wall-clock time of the whole measured phase. Progress goes to standard error.",
             "",
             "Exit codes: 0 done, 1 the run failed (e.g. a service is unreachable), 2 a bad option.");
 
