@@ -22,6 +22,8 @@ public final class ScreenshotCheck {
 
     private static final int TOLERANCE = 24;
     private static final int MIN_PIXELS_PER_CHART = 400;
+    /** Rows without chart colour that end a band: more than inside a chart, less than between two. */
+    private static final int GAP = 100;
 
     private ScreenshotCheck() {
     }
@@ -58,8 +60,8 @@ public final class ScreenshotCheck {
     }
 
     /**
-     * Counts non-white pixels and the bands of rows (separated by 40 rows without any) holding at least
-     * {@value #MIN_PIXELS_PER_CHART} pixels of a chart colour.
+     * Counts non-white pixels and the bands of rows (separated by more than {@value #GAP} rows without any)
+     * holding at least {@value #MIN_PIXELS_PER_CHART} pixels of a chart colour.
      *
      * @param image the screenshot
      * @return what it holds
@@ -96,7 +98,7 @@ public final class ScreenshotCheck {
                 }
                 gap = 0;
                 inBand += n;
-            } else if (start >= 0 && (++gap > 40 || y == h)) {
+            } else if (start >= 0 && (++gap > GAP || y == h)) {
                 if (inBand >= MIN_PIXELS_PER_CHART) {
                     bands++;
                     rows.append('[').append(start).append('-').append(y - gap).append(": ").append(inBand).append(']');
