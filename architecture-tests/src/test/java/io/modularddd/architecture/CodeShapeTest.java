@@ -41,7 +41,7 @@ class CodeShapeTest {
                     "RedisCacheTier", "RedisCacheTierBuilder", "RedisCommandQueue", "RedisCommandQueueBuilder",
                     "RedisHotTier", "RedisHotTierBuilder", "RedisSnapshotStore", "RedisSnapshotStoreBuilder",
                     "TieredEventStore"),
-            "profiles", List.of("Profile"),
+            "profiles", List.of("Profile", "ModularDdd", "ModularDddBuilder"),
             "testkit", List.of("AggregateFixture", "AggregateStatsContract", "CacheTierContract",
                     "CheckpointStoreContract",
                     "CommandQueueContract", "ContractEvents", "EventStoreContract",
