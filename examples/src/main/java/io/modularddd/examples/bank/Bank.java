@@ -39,7 +39,7 @@ import java.util.Set;
  * ids come from the arguments, never from inside, so a run is repeatable.
  *
  * <pre>{@code
- * try (Bank bank = Bank.inMemory()) {
+ * try (Bank bank = Bank.start(ModularDdd.builder().profile(Profile.STARTUP))) {   // or Bank.inMemory(), by hand
  *     bank.registerUser("u-1", "ada@example.com", "Ada");
  *     bank.openAccount("acc-1", "u-1");
  *     bank.deposit("acc-1", 10_000);
@@ -111,21 +111,24 @@ public final class Bank implements AutoCloseable {
      * @throws IllegalStateException when the builder has event types already
      */
     public static ModularDddBuilder configure(ModularDddBuilder builder, BankDirectory directory) {
-        return builder.eventTypes(BankEvents.registry())
-                .projection(directory.projection())
+        // tag::configure[]
+        return builder.eventTypes(BankEvents.registry())                  // stable names <-> event classes
+                .projection(directory.projection())                       // with the profile's strategy
                 .invalidateOn(MoneyDeposited.class, (event, id) -> Set.of(BalanceOf.tag(id.value())))
                 .invalidateOn(MoneyWithdrawn.class, (event, id) -> Set.of(BalanceOf.tag(id.value())))
-                .commandType("bank.register-user.v1", RegisterUser.class)
+                .commandType("bank.register-user.v1", RegisterUser.class) // names for the durable queue
                 .commandType("bank.open-account.v1", OpenAccount.class)
                 .commandType("bank.deposit.v1", Deposit.class)
                 .commandType("bank.withdraw.v1", Withdraw.class)
                 .commandType("bank.transfer.v1", Transfer.class);
+        // end::configure[]
     }
 
     /**
      * Registers the bank's handlers and queries on a toolkit built from a {@link #configure configured} builder,
      * and rebuilds the directory (it lives in memory, while its checkpoints may be kept in the database). The
-     * returned bank does not close the toolkit.
+     * returned bank does not close the toolkit. The rebuild resets the directory's checkpoints, so run one bank
+     * process per database: a second would void the first one's projection leases.
      *
      * @param ddd       the toolkit
      * @param directory the read model given to {@link #configure}
@@ -134,12 +137,13 @@ public final class Bank implements AutoCloseable {
      */
     public static Bank register(ModularDdd ddd, BankDirectory directory) {
         // tag::register[]
-        AggregateRepository<Account> accounts = ddd.repository("Account", Account::new);
+        AggregateRepository<Account> accounts = ddd.repository("Account", Account::new); // saves join the unit of work
         new BankHandlers(accounts, ddd.repository(User.TYPE, User::new),
                 ddd.repository(EmailClaim.TYPE, EmailClaim::new))
                 .registerOn(ddd.commandBus());
         BankQueryHandlers queries = new BankQueryHandlers(accounts, directory);
-        ddd.registerCachedQuery(BalanceOf.class, queries::balanceOf, query -> Set.of(BalanceOf.tag(query.accountId())));
+        ddd.registerCachedQuery(BalanceOf.class, queries::balanceOf,                    // the profile's cache TTL
+                query -> Set.of(BalanceOf.tag(query.accountId())));                     // dropped by invalidateOn
         ddd.queryBus().register(AccountsOf.class, query -> directory.accountsOf(query.userId()));
         ddd.queryBus().register(UserByEmail.class, query -> directory.userByEmail(query.email()));
         // end::register[]
