@@ -62,12 +62,7 @@ class BankOnServersTest {
             }
         }
         if (prefix != null) {
-            DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder();
-            if (!redis.password().isEmpty()) {
-                config.password(redis.password());
-            }
-            try (RedisClient jedis = RedisClient.builder().hostAndPort(redis.host(), redis.port())
-                    .clientConfig(config.build()).build()) {
+            try (RedisClient jedis = jedis()) {
                 String cursor = ScanParams.SCAN_POINTER_START;
                 do {
                     ScanResult<String> page = jedis.scan(cursor, new ScanParams().match(prefix + ":*").count(500));
@@ -79,6 +74,14 @@ class BankOnServersTest {
                 } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
             }
         }
+    }
+
+    private RedisClient jedis() {
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder();
+        if (!redis.password().isEmpty()) {
+            config.password(redis.password());
+        }
+        return RedisClient.builder().hostAndPort(redis.host(), redis.port()).clientConfig(config.build()).build();
     }
 
     @ParameterizedTest
@@ -94,6 +97,15 @@ class BankOnServersTest {
             assertThat(ddd.profile().name()).isEqualTo(profile);
             assertThat(ddd.describe()).contains(database).contains("redis://");
             BankScenario.run(bank);
+            if (ddd.profile().hotTierEnabled()) {
+                // the hot tier holds the account's stream, for the profile's hot storage TTL
+                try (RedisClient jedis = jedis()) {
+                    String key = prefix + ":hot:{acc-ada}:s";
+                    assertThat(jedis.zcard(key)).as("events of acc-ada in %s", key).isPositive();
+                    long ttl = ddd.profile().hotStorageTtl().toSeconds();
+                    assertThat(jedis.ttl(key)).isBetween(ttl - 60, ttl);
+                }
+            }
         }
     }
 
