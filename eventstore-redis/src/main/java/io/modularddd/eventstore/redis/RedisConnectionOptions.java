@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import javax.net.ssl.SSLContext;
 
 /**
  * The connection settings that {@link RedisHotTierBuilder}, {@link RedisSnapshotStoreBuilder} and
@@ -27,6 +28,7 @@ final class RedisConnectionOptions {
     private Duration connectTimeout;
     private Duration readTimeout;
     private int maxConnections;
+    private SSLContext sslContext;
 
     /**
      * @param component      what is configured, for messages, e.g. {@code "a Redis snapshot store"}
@@ -126,6 +128,12 @@ final class RedisConnectionOptions {
         maxConnections = connections;
     }
 
+    void sslContext(SSLContext context) {
+        BuilderChecks.notNull("sslContext", context);
+        once("sslContext", sslContext == null ? "the JVM default" : sslContext.getProtocol());
+        sslContext = context;
+    }
+
     /** Whether a server or a cluster was given. */
     boolean hasEndpoints() {
         return !endpoints.isEmpty();
@@ -152,7 +160,11 @@ final class RedisConnectionOptions {
      * @param clientName the {@code CLIENT SETNAME} of every connection
      */
     RedisConnection settings(String clientName) {
+        if (sslContext != null && !endpoints.isEmpty() && !endpoints.get(0).ssl()) {
+            throw new IllegalStateException("sslContext was given, but " + component + " connects without TLS to "
+                    + endpoints.get(0).display() + "; use a rediss:// URI for TLS, or leave sslContext out");
+        }
         return new RedisConnection(endpoints, cluster, user, password, connectTimeout, readTimeout, maxConnections,
-                clientName);
+                clientName, sslContext);
     }
 }
