@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPoolConfig;
@@ -88,7 +89,10 @@ record RedisConnection(List<RedisEndpoint> endpoints, boolean cluster, String us
 
     /**
      * The client settings every connection gets: timeouts, client name, no {@code CLIENT SETINFO}
-     * (unknown before Redis 7.2), TLS and credentials as configured.
+     * (unknown before Redis 7.2), TLS and credentials as configured. A TLS connection always verifies
+     * that the server's certificate names the host it was reached by (as HTTPS does; Jedis checks a
+     * certificate's chain only, unless given such parameters): a certificate of another host, even one
+     * from a trusted CA, is refused during the handshake.
      */
     DefaultJedisClientConfig.Builder clientConfig(String name) {
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
@@ -98,8 +102,13 @@ record RedisConnection(List<RedisEndpoint> endpoints, boolean cluster, String us
                 // CLIENT SETINFO is unknown before Redis 7.2: skip it rather than provoke two errors per connection
                 .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
                 .ssl(endpoints.get(0).ssl());
-        if (sslContext != null) {
-            config.sslSocketFactory(sslContext.getSocketFactory());
+        if (endpoints.get(0).ssl()) {
+            SSLParameters tls = new SSLParameters();
+            tls.setEndpointIdentificationAlgorithm("HTTPS");
+            config.sslParameters(tls);
+            if (sslContext != null) {
+                config.sslSocketFactory(sslContext.getSocketFactory());
+            }
         }
         if (user != null) {
             config.user(user);

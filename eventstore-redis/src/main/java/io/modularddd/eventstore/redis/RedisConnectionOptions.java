@@ -10,8 +10,10 @@ import java.util.Set;
 import javax.net.ssl.SSLContext;
 
 /**
- * The connection settings that {@link RedisHotTierBuilder}, {@link RedisSnapshotStoreBuilder} and
- * {@link RedisAggregateStatsBuilder} share — server or cluster seeds, credentials, timeouts, pool size —
+ * The connection settings that every Redis builder of the library shares ({@link RedisHotTierBuilder},
+ * {@link RedisSnapshotStoreBuilder}, {@link RedisAggregateStatsBuilder}, the cache tier, bus, queue, signal,
+ * metrics collector and health indicator) — server or cluster seeds, credentials, TLS context, timeouts,
+ * pool size —
  * with the rules of every builder
  * of the library (ADR 0103): each value is checked at once, each setting may be given once. The
  * builders delegate to one instance and register their own settings with {@link #once}, so "set
@@ -128,6 +130,7 @@ final class RedisConnectionOptions {
         maxConnections = connections;
     }
 
+    /** The TLS context of {@code rediss://} connections instead of the JVM default (host names are verified either way). */
     void sslContext(SSLContext context) {
         BuilderChecks.notNull("sslContext", context);
         once("sslContext", sslContext == null ? "the JVM default" : sslContext.getProtocol());
