@@ -133,7 +133,7 @@ final class RedisConnectionOptions {
     /** The TLS context of {@code rediss://} connections instead of the JVM default (host names are verified either way). */
     void sslContext(SSLContext context) {
         BuilderChecks.notNull("sslContext", context);
-        once("sslContext", sslContext == null ? "the JVM default" : sslContext.getProtocol());
+        once("sslContext", sslContext == null ? "the JVM default" : "an SSLContext (" + sslContext.getProtocol() + ")");
         sslContext = context;
     }
 
