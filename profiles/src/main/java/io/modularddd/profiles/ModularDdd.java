@@ -132,8 +132,11 @@ public final class ModularDdd implements AutoCloseable {
      * The projection engine running the registered projections (status, rebuild, dead letters, catch-up waits).
      *
      * @return the engine, started
+     * @throws IllegalStateException when no projection was registered ({@link ModularDddBuilder#projection})
      */
     public ProjectionEngine projections() {
+        BuilderChecks.noConflict(parts.engine == null, "no projection was registered, so no projection engine "
+                + "runs; register projections with ModularDdd.builder().projection(...)");
         return parts.engine;
     }
 

@@ -111,24 +111,11 @@ final class Wiring {
 
         openCache(b, p);
 
-        if (p.redisUri != null) {
-            p.signal = closer.add("append signal", RedisAppendSignal.builder().uri(p.redisUri)
-                    .channel(b.redisKeyPrefix + ":appended").build());
+        EventStore appendStore = store;
+        if (!b.projections.isEmpty()) {
+            openProjections(b, p, store);
+            appendStore = p.engine.eventStore();
         }
-        ProjectionEngineBuilder engine = ProjectionEngine.builder(store, p.jdbc.checkpointStore())
-                .meterRegistry(p.meterRegistry).registry(b.eventTypes);
-        if (p.signal != null) {
-            engine.signal(p.signal);
-        }
-        for (ModularDddBuilder.ProjectionEntry e : b.projections) {
-            ProjectionStrategy strategy = e.strategy() != null ? e.strategy() : defaultStrategy(profile);
-            engine.register(e.projection(), strategy);
-            p.projectionStrategies.add(e.projection().name() + ": " + strategy);
-        }
-        p.engine = closer.add("projections", engine.build());
-        p.engine.start();
-
-        EventStore appendStore = p.engine.eventStore();
         if (b.invalidationRules > 0) {
             appendStore = b.invalidation.build().invalidating(appendStore, p.cache);
         }
@@ -139,6 +126,26 @@ final class Wiring {
         ModularDdd ddd = new ModularDdd(p);
         LOG.info("modular-ddd started:\n{}", ddd.describe());
         return ddd;
+    }
+
+    /** Starts the projection engine over the store, with the profile's default strategy where none is given. */
+    private static void openProjections(ModularDddBuilder b, Parts p, EventStore store) {
+        if (p.redisUri != null) {
+            p.signal = p.closer.add("append signal", RedisAppendSignal.builder().uri(p.redisUri)
+                    .channel(b.redisKeyPrefix + ":appended").build());
+        }
+        ProjectionEngineBuilder engine = ProjectionEngine.builder(store, p.jdbc.checkpointStore())
+                .meterRegistry(p.meterRegistry).registry(b.eventTypes);
+        if (p.signal != null) {
+            engine.signal(p.signal);
+        }
+        for (ModularDddBuilder.ProjectionEntry e : b.projections) {
+            ProjectionStrategy strategy = e.strategy() != null ? e.strategy() : defaultStrategy(p.profile);
+            engine.register(e.projection(), strategy);
+            p.projectionStrategies.add(e.projection().name() + ": " + strategy);
+        }
+        p.engine = p.closer.add("projections", engine.build());
+        p.engine.start();
     }
 
     /** The profile the toolkit runs: the requested one, with the Redis settings off when degraded. */
