@@ -17,10 +17,11 @@ enum Modules {
     EVENTSTORE_JDBC("eventstore-jdbc", "io.modularddd.eventstore.jdbc", CORE),
     EVENTSTORE_REDIS("eventstore-redis", "io.modularddd.eventstore.redis", CORE),
     PROFILES("profiles", "io.modularddd.profiles", CORE, CACHE, SNAPSHOTS, CQRS, EVENTSTORE_JDBC, EVENTSTORE_REDIS),
-    BENCHMARKS("benchmarks", "io.modularddd.benchmarks", CORE, CACHE, SNAPSHOTS, CQRS, EVENTSTORE_JDBC,
-            EVENTSTORE_REDIS, PROFILES),
     EXAMPLES("examples", "io.modularddd.examples", CORE, CACHE, SNAPSHOTS, CQRS, EVENTSTORE_JDBC, EVENTSTORE_REDIS,
-            PROFILES);
+            PROFILES),
+    /** The benchmark command runs the sample application of {@code examples} as its workload. */
+    BENCHMARKS("benchmarks", "io.modularddd.benchmarks", CORE, CACHE, SNAPSHOTS, CQRS, EVENTSTORE_JDBC,
+            EVENTSTORE_REDIS, PROFILES, EXAMPLES);
 
     final String directory;
     final String rootPackage;

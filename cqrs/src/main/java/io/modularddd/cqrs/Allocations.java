@@ -43,4 +43,14 @@ final class Allocations {
     static long current() {
         return BEAN == null ? -1 : BEAN.getCurrentThreadAllocatedBytes();
     }
+
+    /**
+     * Returns the bytes allocated so far by a thread (alive), by its id.
+     *
+     * @param threadId the thread's id
+     * @return the bytes, or {@code -1} when not available or the thread has ended
+     */
+    static long of(long threadId) {
+        return BEAN == null ? -1 : BEAN.getThreadAllocatedBytes(threadId);
+    }
 }

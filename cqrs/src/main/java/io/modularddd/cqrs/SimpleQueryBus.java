@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import io.modularddd.core.InvalidInputException;
 import io.modularddd.core.cache.QueryCache;
 import io.modularddd.core.internal.Checks;
+import io.modularddd.core.metrics.MetricsCollector;
 import io.modularddd.core.query.DuplicateQueryHandlerException;
 import io.modularddd.core.query.NoQueryHandlerException;
 import io.modularddd.core.query.Query;
@@ -60,13 +61,15 @@ public final class SimpleQueryBus implements QueryBus {
     private final QueryCache cache;
     private final MeterRegistry registry;
     private final Executor executor;
+    private final MetricsCollector metrics;
     private final Object registrationLock = new Object();
     private volatile Map<Class<?>, Route> routes = Map.of();
 
-    private SimpleQueryBus(QueryCache cache, MeterRegistry registry, Executor executor) {
+    private SimpleQueryBus(QueryCache cache, MeterRegistry registry, Executor executor, MetricsCollector metrics) {
         this.cache = cache;
         this.registry = registry;
         this.executor = executor;
+        this.metrics = metrics;
     }
 
     /**
@@ -137,6 +140,9 @@ public final class SimpleQueryBus implements QueryBus {
             if (registry != null) {
                 route = new TimedRoute(Timer.builder(TIMER).description("queries answered, by query type")
                         .tag("query", name).register(registry), route);
+            }
+            if (metrics != null) {
+                route = new CollectedRoute(metrics, name, route);
             }
             Map<Class<?>, Route> next = new HashMap<>(routes);
             next.put(queryType, route);
@@ -290,11 +296,38 @@ public final class SimpleQueryBus implements QueryBus {
         }
     }
 
-    /** Collects the cache, registry and executor of a {@link SimpleQueryBus}. */
+    /** Records every answer, and every failure, of one query type in a {@link MetricsCollector}. */
+    private static final class CollectedRoute implements Route {
+        private final MetricsCollector metrics;
+        private final String name;
+        private final Route inner;
+
+        CollectedRoute(MetricsCollector metrics, String name, Route inner) {
+            this.metrics = metrics;
+            this.name = name;
+            this.inner = inner;
+        }
+
+        @Override
+        public Object ask(Object query) {
+            long start = System.nanoTime();
+            boolean success = false;
+            try {
+                Object result = inner.ask(query);
+                success = true;
+                return result;
+            } finally {
+                metrics.recordQueryExecution(name, System.nanoTime() - start, success);
+            }
+        }
+    }
+
+    /** Collects the cache, registry, metrics collector and executor of a {@link SimpleQueryBus}. */
     public static final class Builder {
         private QueryCache cache;
         private MeterRegistry registry;
         private Executor executor;
+        private MetricsCollector metricsCollector;
 
         private Builder() {
         }
@@ -334,6 +367,24 @@ public final class SimpleQueryBus implements QueryBus {
         }
 
         /**
+         * Sets the collector every query's execution is recorded in (type, duration, success), e.g. to share the
+         * summaries across nodes; none by default.
+         *
+         * @param collector the collector
+         * @return this builder
+         * @throws InvalidInputException when it is null
+         * @throws IllegalStateException when a collector is already set
+         */
+        public Builder metricsCollector(MetricsCollector collector) {
+            Checks.notNull("metricsCollector", collector);
+            if (metricsCollector != null) {
+                throw new IllegalStateException("the metrics collector is already set; set it once");
+            }
+            metricsCollector = collector;
+            return this;
+        }
+
+        /**
          * Sets the executor {@code askAsync} answers on; without one it answers inline.
          *
          * @param queryExecutor the executor, owned by the application
@@ -356,7 +407,7 @@ public final class SimpleQueryBus implements QueryBus {
          * @return the bus, with no handlers yet
          */
         public SimpleQueryBus build() {
-            return new SimpleQueryBus(cache, registry, executor);
+            return new SimpleQueryBus(cache, registry, executor, metricsCollector);
         }
     }
 }

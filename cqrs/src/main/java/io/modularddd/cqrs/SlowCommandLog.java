@@ -79,7 +79,7 @@ public final class SlowCommandLog implements CommandMiddleware {
     @Override
     public Invoker wrap(Class<?> commandType, Invoker next) {
         String name = commandType.getName();
-        boolean measureAllocation = allocation && Allocations.available();
+        boolean measureAllocation = measuresAllocation();
         return command -> {
             long allocatedBefore = measureAllocation ? Allocations.current() : -1;
             long start = ticker.getAsLong();
@@ -89,17 +89,46 @@ public final class SlowCommandLog implements CommandMiddleware {
                 outcome = "completed";
                 return result;
             } catch (RuntimeException | Error e) {
-                outcome = "failed with " + e.getClass().getSimpleName();
+                outcome = outcome(e);
                 throw e;
             } finally {
                 long took = ticker.getAsLong() - start;
-                if (took > thresholdNanos || thresholdNanos == 0) {
-                    long allocated = measureAllocation ? Allocations.current() - allocatedBefore : -1;
-                    sink.warn("slow command " + name + ": " + millis(took) + " ms (threshold " + millis(thresholdNanos)
-                            + " ms), " + bytes(allocated) + " allocated, " + outcome);
+                if (isSlow(took)) {
+                    report(name, took, measureAllocation ? Allocations.current() - allocatedBefore : -1, outcome);
                 }
             }
         };
+    }
+
+    /** Whether allocated memory is read and reported (asked for, and the JVM tells). */
+    boolean measuresAllocation() {
+        return allocation && Allocations.available();
+    }
+
+    /** Whether a command that took {@code tookNanos} is logged. */
+    boolean isSlow(long tookNanos) {
+        return tookNanos > thresholdNanos || thresholdNanos == 0;
+    }
+
+    /** The clock this log measures with. */
+    long now() {
+        return ticker.getAsLong();
+    }
+
+    /** How a failed command's outcome reads in the warning. */
+    static String outcome(Throwable e) {
+        return "failed with " + e.getClass().getSimpleName();
+    }
+
+    /**
+     * Logs one slow command: the one format of the warning, shared with the {@link PerformanceProfiler}'s
+     * command middleware.
+     *
+     * @param allocated bytes allocated, or -1 when not measured
+     */
+    void report(String commandName, long tookNanos, long allocated, String outcome) {
+        sink.warn("slow command " + commandName + ": " + millis(tookNanos) + " ms (threshold " + millis(thresholdNanos)
+                + " ms), " + bytes(allocated) + " allocated, " + outcome);
     }
 
     private static String millis(long nanos) {

@@ -207,6 +207,16 @@ final class InMemoryCommandQueue implements CommandQueue {
     }
 
     @Override
+    public long depth(String queue) {
+        name("queue", queue);
+        open();
+        synchronized (storage) {
+            Queue q = storage.queue(queue);
+            return q.ready.size() + q.held.size();
+        }
+    }
+
+    @Override
     public Duration leaseTime() {
         return leaseTime;
     }

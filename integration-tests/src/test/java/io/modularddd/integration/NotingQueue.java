@@ -54,6 +54,11 @@ final class NotingQueue implements CommandQueue {
     }
 
     @Override
+    public long depth(String queue) {
+        return client.depth(queue);
+    }
+
+    @Override
     public Duration leaseTime() {
         return client.leaseTime();
     }

@@ -203,6 +203,31 @@ public abstract class CommandQueueContract {
     }
 
     @Test
+    void depth_counts_waiting_and_held_commands_but_not_done_or_dead_ones() {
+        CommandQueue queue = open(Duration.ofSeconds(30), 1);
+        String name = queueName();
+        String other = queueName();
+        assertThat(queue.depth(name)).as("a queue never sent to").isZero();
+        for (int i = 0; i < 4; i++) {
+            queue.send(name, command("c" + i));
+        }
+        queue.send(other, command("elsewhere"));
+        assertThat(queue.depth(name)).isEqualTo(4);
+        assertThat(open().depth(name)).as("from another client").isEqualTo(4);
+
+        List<Delivery> held = queue.poll(name, "c", 3, Duration.ofSeconds(2));
+        assertThat(held).hasSize(3);
+        assertThat(queue.depth(name)).as("held deliveries are still pending").isEqualTo(4);
+        queue.acknowledge(held.get(0));
+        assertThat(queue.depth(name)).as("after one acknowledgement").isEqualTo(3);
+        queue.fail(held.get(1), "IllegalStateException: poison");
+        assertThat(queue.deadLetters(name, 10)).hasSize(1);
+        assertThat(queue.depth(name)).as("a dead letter is not pending").isEqualTo(2);
+        assertThat(queue.depth(other)).isEqualTo(1);
+        assertThatThrownBy(() -> queue.depth("no spaces allowed")).isInstanceOf(InvalidInputException.class);
+    }
+
+    @Test
     void a_failing_command_is_retried_then_moved_to_the_dead_letters() {
         CommandQueue queue = open(Duration.ofSeconds(2), 3);
         String name = queueName();

@@ -111,6 +111,19 @@ public interface CommandQueue extends AutoCloseable {
     List<DeadLetter> deadLetters(String queue, int max);
 
     /**
+     * Returns how many commands of a queue are pending: accepted and neither acknowledged nor dead — waiting
+     * for a first delivery, held by a consumer, or waiting for a retry. Dead letters and done commands do not
+     * count. A queue never sent to has depth 0. One cheap read (an index range or a stream length), meant for
+     * health checks and gauges; under concurrent sends and acknowledgements it is a snapshot.
+     *
+     * @param queue the queue's name
+     * @return the pending commands, at least 0
+     * @throws InvalidInputException when the queue name is malformed
+     * @throws CommandQueueException when the storage fails
+     */
+    long depth(String queue);
+
+    /**
      * Returns how long a consumer holds a delivery before another may take it.
      *
      * @return the lease time

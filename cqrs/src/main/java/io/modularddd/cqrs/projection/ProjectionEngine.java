@@ -333,6 +333,24 @@ public final class ProjectionEngine implements AutoCloseable {
         return true;
     }
 
+    /** The names of the projections, in registration order: for {@link ProjectionLagIndicator}. */
+    java.util.Set<String> projectionNames() {
+        return java.util.Collections.unmodifiableSet(projections.keySet());
+    }
+
+    /**
+     * The lowest position every segment of a projection has handled (in this process, or as its checkpoint shows
+     * for segments other processes own): for {@link ProjectionLagIndicator}.
+     */
+    long lowestPosition(String projection) {
+        Registered reg = registered(projection);
+        long lowest = Long.MAX_VALUE;
+        for (SegmentRunner r : reg.runners()) {
+            lowest = Math.min(lowest, r.held() ? r.handled() : settings.checkpoints.position(reg.name(), r.segment()));
+        }
+        return lowest == Long.MAX_VALUE ? 0 : lowest;
+    }
+
     /**
      * Lists a projection's dead letters, oldest position first.
      *

@@ -298,6 +298,30 @@ public final class JdbcCommandQueue implements CommandQueue {
         return dead;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code SELECT COUNT(*) ... WHERE queue_name = ? AND state = 0}: a range of the index
+     * {@code (queue_name, state, due_at, id)}, on the read pool.
+     */
+    @Override
+    public long depth(String queue) {
+        checkQueue(queue);
+        ensureOpen();
+        try (Connection c = pools.reads.getConnection()) {
+            claims.hook().borrowed(c);
+            try (PreparedStatement ps = c.prepareStatement(sql.depth)) {
+                ps.setString(1, queue);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        } catch (SQLException e) {
+            throw QueueErrors.failure(queue, "counting the pending commands of queue '" + queue + "'", pools.target, e);
+        }
+    }
+
     @Override
     public Duration leaseTime() {
         return leaseTime;

@@ -55,6 +55,8 @@ final class QueueStatements {
     final String purge;
     /** The database's clock in microseconds: no parameters. */
     final String clock;
+    /** Pending rows (state ready: waiting, held or due for a retry) of a queue, one index range: {@code queue}. */
+    final String depth;
 
     QueueStatements(JdbcDialect dialect, String tableName, long leaseMicros, long retentionMicros) {
         SQLDialect renderAs = dialect.mysqlFamily() ? SQLDialect.MYSQL : dialect.sqlDialect();
@@ -133,6 +135,8 @@ final class QueueStatements {
         this.purge = dialect == JdbcDialect.H2 ? render.render(purgeQuery) + " limit " + PURGE_BATCH
                 : render.render(purgeQuery.limit(DSL.inline(PURGE_BATCH)));
         this.clock = render.render(DSL.select(now));
+        this.depth = render.render(DSL.selectCount().from(t)
+                .where(queue.eq(param(queue))).and(state.eq(DSL.inline(READY))));
     }
 
     /**

@@ -348,6 +348,11 @@ final class QueueStreams implements AutoCloseable {
         }
     }
 
+    /** {@code XLEN stream}: 0 for a stream that does not exist. */
+    long length(String stream) {
+        return redis.jedis().xlen(bytes(stream));
+    }
+
     private static byte[] bytes(String key) {
         return key.getBytes(StandardCharsets.UTF_8);
     }

@@ -415,6 +415,22 @@ public final class RedisCommandQueue implements CommandQueue {
                 transientFailure);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code XLEN} of the queue's stream, which holds only waiting and in-flight commands.
+     */
+    @Override
+    public long depth(String queue) {
+        QueueKeys.checkQueue(queue);
+        checkOpen();
+        try {
+            return streams.length(keys.stream(queue));
+        } catch (RuntimeException e) {
+            throw failure("counting the pending commands of", queue, e, "");
+        }
+    }
+
     @Override
     public Duration leaseTime() {
         return leaseTime;

@@ -125,4 +125,17 @@ class HardenedRedisTest {
             return PREFIX + ":stats";
         }
     }
+
+    @Nested
+    class Metrics extends RedisMetricsCollectorSuite {
+        @Override
+        protected RedisTarget target() {
+            return target;
+        }
+
+        @Override
+        protected String prefix() {
+            return PREFIX + ":metrics";
+        }
+    }
 }

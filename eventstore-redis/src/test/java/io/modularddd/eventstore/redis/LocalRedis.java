@@ -26,9 +26,10 @@ import redis.clients.jedis.Jedis;
 /**
  * A {@code redis-server} process a test starts for itself, on a free port in a temporary directory,
  * so that tests which rename commands, form a cluster, kill or pause the server never touch the
- * shared one. {@link #close()} kills it and deletes the directory.
+ * shared one. {@link #close()} kills it and deletes the directory. Public (in eventstore-redis's
+ * test-jar) for the integration tests that kill and restart a Redis of their own.
  */
-final class LocalRedis implements AutoCloseable {
+public final class LocalRedis implements AutoCloseable {
 
     private final int port;
     private final Path dir;
@@ -47,7 +48,7 @@ final class LocalRedis implements AutoCloseable {
      * @param extraArgs further {@code redis-server} arguments, e.g. {@code --rename-command EVAL ""}
      * @return the running server
      */
-    static LocalRedis start(String... extraArgs) {
+    public static LocalRedis start(String... extraArgs) {
         requireBinaries();
         Path dir = tempDir();
         LocalRedis redis = new LocalRedis(freePort(false), dir, List.of(extraArgs));
@@ -126,7 +127,7 @@ final class LocalRedis implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
@@ -134,7 +135,7 @@ final class LocalRedis implements AutoCloseable {
         return dir;
     }
 
-    String uri() {
+    public String uri() {
         return "redis://127.0.0.1:" + port;
     }
 
@@ -176,7 +177,7 @@ final class LocalRedis implements AutoCloseable {
     }
 
     /** Sends SIGKILL and waits for the process to end. */
-    void kill() {
+    public void kill() {
         if (process != null && process.isAlive()) {
             process.destroyForcibly();
             try {
@@ -188,18 +189,18 @@ final class LocalRedis implements AutoCloseable {
     }
 
     /** Starts the server again on the same port (empty: no persistence). */
-    void restart() {
+    public void restart() {
         kill();
         launch();
     }
 
     /** A plain connection to a local server, without CLIENT SETINFO (unknown to Redis 7.0). */
-    static Jedis jedis(int port) {
+    public static Jedis jedis(int port) {
         return new Jedis(new HostAndPort("127.0.0.1", port),
                 DefaultJedisClientConfig.builder().clientSetInfoConfig(ClientSetInfoConfig.DISABLED).build());
     }
 
-    static boolean answersPing(int port) {
+    public static boolean answersPing(int port) {
         return answersPing(port, null);
     }
 

@@ -199,4 +199,17 @@ class RedisClusterTest {
             return PREFIX + ":stats";
         }
     }
+
+    @Nested
+    class Metrics extends RedisMetricsCollectorSuite {
+        @Override
+        protected RedisTarget target() {
+            return target;
+        }
+
+        @Override
+        protected String prefix() {
+            return PREFIX + ":metrics";
+        }
+    }
 }

@@ -21,8 +21,9 @@ import redis.clients.jedis.params.ClientKillParams;
  * Where a suite runs: the shared Redis (found by {@link ServiceFixtures#redis()}), a server the test
  * started itself, or a local cluster. Gives hot-tier builders pointed at it, a client to inspect
  * keys directly, and cleanup by SCAN with an escaped MATCH pattern plus UNLINK (never KEYS or FLUSH*).
+ * Public (in eventstore-redis's test-jar) for the integration tests of the cache across nodes.
  */
-final class RedisTarget implements AutoCloseable {
+public final class RedisTarget implements AutoCloseable {
 
     private final String description;
     private final String uri;
@@ -42,7 +43,7 @@ final class RedisTarget implements AutoCloseable {
     }
 
     /** The shared server; skips or fails the test as {@code modddd.requireServices} says when there is none. */
-    static RedisTarget shared() {
+    public static RedisTarget shared() {
         ServiceFixtures.RedisService s = ServiceFixtures.redis();
         String password = s.password().isEmpty() ? null : s.password();
         DefaultJedisClientConfig.Builder config = inspectorConfig();
@@ -89,7 +90,7 @@ final class RedisTarget implements AutoCloseable {
     }
 
     /** A fresh, random key prefix for one test class. */
-    static String randomPrefix(String name) {
+    public static String randomPrefix(String name) {
         return "mddt:" + name + ":" + UUID.randomUUID().toString().substring(0, 8);
     }
 
@@ -149,8 +150,22 @@ final class RedisTarget implements AutoCloseable {
         return b;
     }
 
+    /** A metrics-collector builder already pointed at this target, with the given key prefix. */
+    RedisMetricsCollectorBuilder metrics(String prefix) {
+        RedisMetricsCollectorBuilder b = RedisMetricsCollector.builder().keyPrefix(prefix);
+        if (seeds != null) {
+            b.cluster(seeds);
+        } else {
+            b.uri(uri);
+        }
+        if (password != null) {
+            b.credentials(user, password);
+        }
+        return b;
+    }
+
     /** A cache-tier builder already pointed at this target, with the given key prefix. */
-    RedisCacheTierBuilder cacheTier(String prefix) {
+    public RedisCacheTierBuilder cacheTier(String prefix) {
         RedisCacheTierBuilder b = RedisCacheTier.builder().keyPrefix(prefix);
         if (seeds != null) {
             b.cluster(seeds);
@@ -164,7 +179,7 @@ final class RedisTarget implements AutoCloseable {
     }
 
     /** A cache invalidation bus builder already pointed at this target, with the given key prefix. */
-    RedisCacheInvalidationBusBuilder cacheBus(String prefix) {
+    public RedisCacheInvalidationBusBuilder cacheBus(String prefix) {
         RedisCacheInvalidationBusBuilder b = RedisCacheInvalidationBus.builder().keyPrefix(prefix);
         if (seeds != null) {
             b.cluster(seeds);
@@ -177,7 +192,7 @@ final class RedisTarget implements AutoCloseable {
         return b;
     }
 
-    UnifiedJedis inspector() {
+    public UnifiedJedis inspector() {
         return inspector;
     }
 
@@ -188,12 +203,12 @@ final class RedisTarget implements AutoCloseable {
      *
      * @return whether one was killed
      */
-    boolean killClient(String clientName) {
+    public boolean killClient(String clientName) {
         return clients(clientName, true) > 0;
     }
 
     /** How many connections named {@code clientName} the server (every node of a cluster) has. */
-    int countClients(String clientName) {
+    public int countClients(String clientName) {
         return clients(clientName, false);
     }
 
@@ -233,7 +248,7 @@ final class RedisTarget implements AutoCloseable {
     }
 
     /** Deletes every key under a prefix: SCAN with an escaped MATCH pattern, then UNLINK. */
-    void deleteKeys(String prefix) {
+    public void deleteKeys(String prefix) {
         for (String k : keys(prefix)) {
             inspector.unlink(k);
         }

@@ -88,4 +88,17 @@ class SharedRedisTest {
             return PREFIX + ":stats";
         }
     }
+
+    @Nested
+    class Metrics extends RedisMetricsCollectorSuite {
+        @Override
+        protected RedisTarget target() {
+            return target;
+        }
+
+        @Override
+        protected String prefix() {
+            return PREFIX + ":metrics";
+        }
+    }
 }
