@@ -15,6 +15,7 @@ import io.modularddd.cqrs.CommandMetrics;
 import io.modularddd.cqrs.CommandQueueWorker;
 import io.modularddd.cqrs.ConflictRetry;
 import io.modularddd.cqrs.DispatchStrategy;
+import io.modularddd.cqrs.PerformanceProfiler;
 import io.modularddd.cqrs.SimpleCommandBus;
 import io.modularddd.cqrs.SimpleQueryBus;
 import io.modularddd.cqrs.SlowCommandLog;
@@ -90,14 +91,10 @@ final class Wiring {
         p.serializer = JacksonEventSerializer.json(b.eventTypes);
         openDatabase(b, p);
 
-        if (profile.snapshotStrategy() == SnapshotMode.ADAPTIVE) {
-            p.stats = p.redisUri != null ? closer.add("aggregate statistics", RedisAggregateStats.builder()
-                    .uri(p.redisUri).keyPrefix(b.redisKeyPrefix + ":stats").meterRegistry(p.meterRegistry).build())
-                    : InMemoryAggregateStats.create();
-            p.snapshotStrategy = AdaptiveSnapshotStrategy.builder(p.stats).build();
-        } else {
-            p.snapshotStrategy = SimpleSnapshotStrategy.everyEvents(profile.snapshotThreshold());
-        }
+        Monitoring.openCollector(b, p);
+        p.snapshotStrategy = profile.snapshotStrategy() == SnapshotMode.ADAPTIVE
+                ? AdaptiveSnapshotStrategy.builder(p.stats).build()
+                : SimpleSnapshotStrategy.everyEvents(profile.snapshotThreshold());
         p.snapshotStore = p.jdbc.snapshotStore();
 
         EventStore store = p.jdbc;
@@ -123,7 +120,7 @@ final class Wiring {
         p.unitOfWork = UnitOfWork.on(appendStore);
 
         openBuses(b, p);
-        ModularDdd ddd = new ModularDdd(p);
+        ModularDdd ddd = new ModularDdd(p, b.maxProjectionLag, b.maxQueueDepth);
         LOG.info("modular-ddd started:\n{}", ddd.describe());
         return ddd;
     }
@@ -261,14 +258,15 @@ final class Wiring {
             strategy = DispatchStrategy.queue(p.queue, codec, profile.queue());
         }
         p.commandBus = SimpleCommandBus.builder()
+                .middleware(PerformanceProfiler.commandProfiling(p.metrics, SlowCommandLog.threshold(b.slowCommandThreshold)))
                 .middleware(CommandMetrics.of(p.meterRegistry))
-                .middleware(SlowCommandLog.threshold(b.slowCommandThreshold))
                 .middleware(b.validation.build())
                 .middleware(ConflictRetry.attempts(b.conflictAttempts))
                 .middleware(p.unitOfWork)
                 .strategy(strategy)
                 .build();
-        p.queryBus = SimpleQueryBus.builder().cache(p.cache).meterRegistry(p.meterRegistry).build();
+        p.queryBus = SimpleQueryBus.builder().cache(p.cache).meterRegistry(p.meterRegistry)
+                .metricsCollector(p.metrics).build();
         if (p.queue != null) {
             for (int i = 1; i <= b.queueWorkers; i++) {
                 CommandQueueWorker worker = CommandQueueWorker.builder(p.queue, codec, p.commandBus)
@@ -320,45 +318,5 @@ final class Wiring {
             case ASYNC -> ProjectionStrategy.async();
             case BATCHED -> ProjectionStrategy.batched(ModularDddBuilder.DEFAULT_PROJECTION_BATCH);
         };
-    }
-
-    /** Everything wired, handed to {@link ModularDdd}. */
-    static final class Parts {
-        Closer closer;
-        String nodeId;
-        MeterRegistry meterRegistry;
-        Profile requested;
-        Profile profile;
-        final Set<String> degradedOff = new LinkedHashSet<>();
-        String redisUri;
-        JacksonEventSerializer serializer;
-        javax.sql.DataSource dataSource;
-        String jdbcUrl;
-        String username;
-        String password;
-        String databaseUrl;
-        String databaseProduct;
-        boolean embedded;
-        boolean createSchema;
-        String queueTable;
-        JdbcEventStore jdbc;
-        RedisHotTier hot;
-        EventStore baseStore;
-        EventStore store;
-        AggregateStats stats;
-        SnapshotStrategy snapshotStrategy;
-        io.modularddd.core.snapshot.SnapshotStore snapshotStore;
-        CaffeineTier l1;
-        TieredCache cache;
-        final List<String> tierNames = new ArrayList<>();
-        RedisAppendSignal signal;
-        ProjectionEngine engine;
-        final List<String> projectionStrategies = new ArrayList<>();
-        UnitOfWork unitOfWork;
-        SimpleCommandBus commandBus;
-        SimpleQueryBus queryBus;
-        CommandQueue queue;
-        String queueDescription;
-        int workers;
     }
 }

@@ -3,6 +3,7 @@ package io.modularddd.profiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.modularddd.core.health.HealthReport;
 import java.io.File;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -68,6 +69,15 @@ class DescribeTest {
                         "L2 Redis", "L3 database", "AdaptiveSnapshotStrategy", "statistics in Redis",
                         "Redis Streams (modularddd:queue), queue 'default', 1 worker(s)");
                 assertThat(ddd.toString()).doesNotContain(password);
+                assertThat(ddd.health().isUp()).isTrue();
+
+                redis.destroy();
+                redis.waitFor();
+                HealthReport down = ddd.health();
+                assertThat(down.isUp()).isFalse();
+                assertThat(down.components().get("redis").isUp()).isFalse();
+                assertThat(down.components().get("database").isUp()).isTrue();
+                assertThat(down.toString()).doesNotContain(password);
             }
         } finally {
             redis.destroy();

@@ -37,6 +37,9 @@ class EmbeddedDefaultTest {
             assertThat(ddd.commandBus().dispatch(new Deposit("a-1", 50))).isEqualTo(150L);
             assertThat(ddd.queryBus().ask(new Balance("a-1"))).isEqualTo(150L);      // invalidated by the event
             assertThat(ddd.describe()).contains("profile: startup", "H2", "jdbc:h2:mem:");
+            assertThat(ddd.health().components()).containsOnlyKeys("database", "projections");
+            assertThat(ddd.health().isUp()).isTrue();
+            assertThat(ddd.metrics().commandSummaries()).containsKey(Deposit.class.getName());
         }
     }
 }

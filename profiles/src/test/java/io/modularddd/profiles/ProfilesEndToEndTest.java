@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.modularddd.core.AggregateId;
 import io.modularddd.core.aggregate.AggregateRepository;
 import io.modularddd.core.snapshot.Snapshot;
+import io.modularddd.core.health.HealthReport;
 import io.modularddd.eventstore.redis.RedisAggregateStats;
+import io.modularddd.eventstore.redis.RedisMetricsCollector;
+import io.modularddd.snapshots.InMemoryMetricsCollector;
 import io.modularddd.profiles.Bank.Account;
 import io.modularddd.profiles.Bank.AccountState;
 import io.modularddd.profiles.Bank.Balance;
@@ -93,6 +96,7 @@ class ProfilesEndToEndTest {
             ddd.projections().awaitCaughtUp("balances", ddd.eventStore().headPosition(), Duration.ofSeconds(10));
             assertThat(ddd.queryBus().ask(new Balance("a-1"))).as("invalidated by the event").isEqualTo(125L);
 
+            checkMonitoring(ddd, profile);
             checkSnapshots(ddd, profile);
             checkHotTier(ddd, profile);
             checkQueue(ddd, profile, balances);
@@ -100,6 +104,25 @@ class ProfilesEndToEndTest {
             assertThat(ddd.describe()).contains("profile: " + profile.name(), "MARIADB", infra.table,
                     "redis://127.0.0.1:" + infra.redis.port());
         }
+    }
+
+    private void checkMonitoring(ModularDdd ddd, Profile profile) {
+        if (profile.metricsCollector() == Profile.MetricsCollectorKind.REDIS) {
+            assertThat(ddd.metrics()).isInstanceOf(RedisMetricsCollector.class);
+            assertThat(infra.keys(infra.prefix + ":metrics:*")).as("the collector's keys in Redis").isNotEmpty();
+        } else {
+            assertThat(ddd.metrics()).isInstanceOf(InMemoryMetricsCollector.class);
+        }
+        assertThat(ddd.metrics().commandSummaries().get(Deposit.class.getName()).count())
+                .as("every command profiled into the collector").isEqualTo(13);
+        assertThat(ddd.metrics().querySummaries().get(Balance.class.getName()).count()).isEqualTo(3);
+        HealthReport health = ddd.health();
+        assertThat(health.isUp()).as(health.toString()).isTrue();
+        List<String> parts = new java.util.ArrayList<>(List.of("database", "redis", "projections"));
+        if (profile.asyncStrategy() == Profile.AsyncMode.QUEUE) {
+            parts.add("queue:" + profile.queue());
+        }
+        assertThat(health.components()).containsOnlyKeys(parts);
     }
 
     private void checkSnapshots(ModularDdd ddd, Profile profile) {
@@ -114,7 +137,14 @@ class ProfilesEndToEndTest {
             assertThat(snapshot.orElseThrow().version()).isEqualTo(10);
         } else {
             assertThat(ddd.parts().snapshotStrategy).isInstanceOf(AdaptiveSnapshotStrategy.class);
-            assertThat(ddd.parts().stats).as("statistics shared in Redis").isInstanceOf(RedisAggregateStats.class);
+            assertThat(ddd.parts().stats).as("statistics shared in Redis")
+                    .isSameAs(ddd.metrics().aggregateStats());
+            if (profile.metricsCollector() != Profile.MetricsCollectorKind.REDIS) {
+                assertThat(ddd.parts().stats).isInstanceOf(RedisAggregateStats.class);
+            } else {
+                assertThat(infra.keys(infra.prefix + ":metrics:{*}:stats")).as("statistics under the collector's keys")
+                        .isNotEmpty();
+            }
             await(() -> ddd.parts().stats.statistics(id).loads() > 0
                     && ddd.parts().stats.statistics(id).averageEventBytes() > 0, "statistics of a-1's loads and appends");
         }
