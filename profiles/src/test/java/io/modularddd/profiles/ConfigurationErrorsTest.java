@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.modularddd.profiles.Profile.MetricsCollectorKind;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Misconfiguration fails at build (or at the setter) with a message naming what is wrong and how to fix it. */
@@ -37,8 +41,21 @@ class ConfigurationErrorsTest {
 
     @Test
     void the_degraded_opt_in_runs_without_the_redis_parts_and_says_so() {
-        try (ModularDdd ddd = ModularDdd.builder().profile(Profile.ENTERPRISE).allowDegraded()
-                .eventTypes(Bank.events()).build()) {
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        ModularDdd built;
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            built = ModularDdd.builder().profile(Profile.ENTERPRISE).allowDegraded().eventTypes(Bank.events()).build();
+        } finally {
+            System.setErr(err);
+        }
+        List<String> warnings = captured.toString(StandardCharsets.UTF_8).lines()
+                .filter(l -> l.contains("WARN")).toList();
+        assertThat(warnings).as("one WARN naming what is off").hasSize(1);
+        assertThat(warnings.get(0)).contains("'enterprise' degraded",
+                "monitoring.metrics-collector and storage-tiers.hot.enabled off", ".redis(");
+        try (ModularDdd ddd = built) {
             assertThat(ddd.profile().hotTierEnabled()).isFalse();
             assertThat(ddd.profile().metricsCollector()).isEqualTo(MetricsCollectorKind.IN_MEMORY);
             assertThat(ddd.parts().hot).isNull();
