@@ -1,9 +1,12 @@
 package io.modularddd.core;
 
 import io.modularddd.core.serialization.EventSerializer;
+import io.modularddd.core.internal.StoreChecks;
+import io.modularddd.core.internal.TypeFilteredRead;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 
 /**
@@ -120,6 +123,44 @@ public interface EventStore extends AutoCloseable {
      * @throws EventStoreException   when the storage fails
      */
     EventStream readAll(long fromPosition, int limit);
+
+    /**
+     * Reads the events of some types of all streams in global order, from a position on: the events
+     * {@link #readAll(long, int)} returns whose {@link StoredEvent#storedEventType() stored type name} is one of
+     * {@code eventTypes}, and how far the store looked.
+     *
+     * <p>Type names are matched as stored: an event stored under {@code account.opened.v1} and read as
+     * {@code account.opened.v2} through an upcaster matches {@code "account.opened.v1"}, and an erased event
+     * matches its original type (it is returned as {@link ErasedEvent}, like {@code readAll} returns it). A
+     * name no event is stored under matches nothing. What is returned is exactly what {@code readAll} returns
+     * for those positions: erased, deleted and truncated streams alike; an event of a wanted type that cannot be
+     * read throws {@link UnreadableEventException}, as {@code readAll} does.
+     *
+     * <p>The page has gaps (other types' positions), and the store may stop before {@code limit} matching events
+     * to bound the work of one call: {@link EventPage#scannedThrough()} is the last position examined. Every
+     * event of a wanted type from {@code fromPosition} up to it is in the page, so the next read starts at
+     * {@link EventPage#nextPosition()} — a reader may move its checkpoint there even when the page is empty.
+     * The read always makes progress: when the log holds positions at or after {@code fromPosition}, the page
+     * scans at least one of them. It never scans past the head (the last committed position) it saw.
+     *
+     * <p>The default reads {@code readAll(fromPosition, limit)} and keeps the wanted types (an event of another
+     * type that cannot be read is stepped over), which is correct for every store; stores that can ask their
+     * storage for the types only (an index on type and position) override it.
+     *
+     * @param fromPosition the first position wanted, at least 1
+     * @param limit        the most events to return, at least 1
+     * @param eventTypes   the stored type names wanted: at least one, at most 1,000, none null or empty; to read
+     *                     every type use {@link #readAll(long, int)}
+     * @return the events of the wanted types and the last position examined
+     * @throws InvalidInputException     when a number is below 1 or {@code eventTypes} is null, empty, too large
+     *                                   or holds null or an empty name
+     * @throws UnreadableEventException  when an event of a wanted type cannot be read
+     * @throws EventStoreException       when the storage fails
+     */
+    default EventPage readAll(long fromPosition, int limit, Set<String> eventTypes) {
+        return TypeFilteredRead.read(this, fromPosition, limit,
+                StoreChecks.readAll(fromPosition, limit, eventTypes));
+    }
 
     /**
      * Returns the version of a stream: the version of its last event.

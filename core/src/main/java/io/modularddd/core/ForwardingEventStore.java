@@ -3,6 +3,7 @@ package io.modularddd.core;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * An {@link EventStore} that forwards every call to another store: the base for decorators that
@@ -65,6 +66,11 @@ public abstract class ForwardingEventStore implements EventStore {
     @Override
     public EventStream readAll(long fromPosition, int limit) {
         return delegate.readAll(fromPosition, limit);
+    }
+
+    @Override
+    public EventPage readAll(long fromPosition, int limit, Set<String> eventTypes) {
+        return delegate.readAll(fromPosition, limit, eventTypes);
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -61,6 +62,9 @@ public final class InMemoryEventStore implements EventStore {
     }
 
     private final Data data;
+
+    /** The most positions one type-filtered read examines. */
+    private static final int FILTERED_SCAN = 65_536;
 
     private InMemoryEventStore(EventSerializer serializer, Data data) {
         this.serializer = serializer;
@@ -253,6 +257,35 @@ public final class InMemoryEventStore implements EventStore {
                 return decode(rows);
             }
         }, () -> { });
+    }
+
+    /**
+     * Looks at the stored type of each row and decodes only the wanted ones; one call examines at most
+     * {@value #FILTERED_SCAN} positions, so the lock is never held long.
+     */
+    @Override
+    public EventPage readAll(long fromPosition, int limit, Set<String> eventTypes) {
+        Set<String> types = StoreChecks.readAll(fromPosition, limit, eventTypes);
+        List<Row> rows = new ArrayList<>();
+        long scanned;
+        lock.readLock().lock();
+        try {
+            long end = Math.min(log.size(), fromPosition - 1 + FILTERED_SCAN);
+            scanned = Math.max(fromPosition - 1, end);
+            for (long p = fromPosition; p <= end; p++) {
+                Row row = log.get((int) (p - 1));
+                if (types.contains(row.eventType())) {
+                    rows.add(row);
+                    if (rows.size() == limit) {
+                        scanned = p;
+                        break;
+                    }
+                }
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+        return new EventPage(decode(rows), scanned);
     }
 
     @Override

@@ -1113,6 +1113,207 @@ public abstract class EventStoreContract {
         }
     }
 
+    // ------------------------------------------------------------------ readAll of some types
+
+    /**
+     * The type-filtered global read: exactly the events {@code readAll} returns whose stored type is wanted, and a
+     * scanned-through position that moves over the events of other types.
+     */
+    @Nested
+    class TypeFilteredReadAll {
+
+        private static final String HAPPENED = "contract.happened.v1";
+        private static final String BLOB = "contract.blob.v1";
+
+        private NewEvent blob(long n) {
+            return NewEvent.of(new Blob("blob-" + n));
+        }
+
+        /** Pages through the whole log with the filter, checking each page's bounds; returns every event read. */
+        private List<StoredEvent> pageThrough(EventStore reader, int limit, Set<String> types) {
+            long head = reader.headPosition();
+            List<StoredEvent> read = new ArrayList<>();
+            long next = 1;
+            int calls = 0;
+            while (next <= head) {
+                io.modularddd.core.EventPage page = reader.readAll(next, limit, types);
+                assertThat(page.events()).as("a page holds at most the limit").hasSizeLessThanOrEqualTo(limit);
+                assertThat(page.scannedThrough()).as("each read examines at least one position")
+                        .isGreaterThanOrEqualTo(next);
+                assertThat(page.scannedThrough()).as("no read examines past the head").isLessThanOrEqualTo(head);
+                for (StoredEvent e : page.events()) {
+                    assertThat(e.position()).isBetween(next, page.scannedThrough());
+                }
+                read.addAll(page.events());
+                next = page.nextPosition();
+                assertThat(++calls).as("the reads end").isLessThan(100_000);
+            }
+            return read;
+        }
+
+        private List<Long> expected(Set<String> types) {
+            return positions(all().stream().filter(e -> types.contains(e.storedEventType()))
+                    .collect(Collectors.toList()));
+        }
+
+        @Test
+        void returns_only_the_wanted_types_in_position_order_and_scans_to_the_head() {
+            // given: two types interleaved over three streams
+            for (int i = 1; i <= 30; i++) {
+                append(id("mix" + (i % 3)), ExpectedVersion.any(), i % 3 == 0 ? blob(i) : event(i));
+            }
+
+            // when
+            io.modularddd.core.EventPage page = store.readAll(1, 100, Set.of(BLOB));
+
+            // then: the ten blobs, as readAll returns them, and the whole log examined
+            assertThat(positions(page.events())).isEqualTo(expected(Set.of(BLOB))).hasSize(10);
+            assertThat(page.events()).extracting(StoredEvent::payload).allMatch(p -> p instanceof Blob);
+            assertThat(page.scannedThrough()).isEqualTo(30);
+            assertThat(page.nextPosition()).isEqualTo(31);
+            assertThat(positions(store.readAll(1, 100, Set.of(BLOB, HAPPENED)).events())).isEqualTo(range(1, 30));
+        }
+
+        @Test
+        void a_rare_type_is_found_and_the_scanned_position_moves_over_every_other_event() {
+            // given: 1,000 events of one type, then one of another
+            AggregateId id = id("rare");
+            for (int i = 0; i < 10; i++) {
+                append(id, ExpectedVersion.any(), events(100));
+            }
+            long rare = append(id("rare-one"), ExpectedVersion.noStream(), blob(1)).firstPosition();
+
+            // when / then: paging with a small limit reaches the head and finds the one event
+            assertThat(positions(pageThrough(store, 3, Set.of(BLOB)))).containsExactly(rare);
+            // and a type with no event at all still moves the reader to the head
+            assertThat(pageThrough(store, 3, Set.of("contract.no-such-type.v1"))).isEmpty();
+        }
+
+        @Test
+        void the_limit_is_honoured_and_pages_see_every_wanted_event_once() {
+            // given: a random mix of two types over many streams
+            List<AggregateId> ids = List.of(id("p1"), id("p2"), id("p3"), id("p4"));
+            java.util.Random random = new java.util.Random(15);
+            for (int i = 1; i <= 400; i++) {
+                boolean isBlob = random.nextInt(5) == 0;
+                append(ids.get(i % ids.size()), ExpectedVersion.any(), isBlob ? blob(i) : event(i));
+            }
+            for (Set<String> types : List.of(Set.of(BLOB), Set.of(HAPPENED), Set.of(BLOB, HAPPENED))) {
+                for (int limit : new int[] {1, 7, 64, 1_000}) {
+                    // when
+                    List<StoredEvent> read = pageThrough(store, limit, types);
+                    // then: the same events as readAll, filtered
+                    assertThat(positions(read)).as("types %s, limit %d", types, limit).isEqualTo(expected(types));
+                }
+            }
+        }
+
+        @Test
+        void an_unknown_type_matches_nothing_and_reading_after_the_head_examines_nothing() {
+            // given: an empty store
+            io.modularddd.core.EventPage empty = store.readAll(1, 10, Set.of(HAPPENED));
+            assertThat(empty.events()).isEmpty();
+            assertThat(empty.scannedThrough()).isZero();
+
+            // when: five events are stored
+            append(id("u"), ExpectedVersion.noStream(), events(5));
+
+            // then: a name no event is stored under finds none; from past the head nothing is examined
+            assertThat(pageThrough(store, 10, Set.of("contract.unknown.v9"))).isEmpty();
+            io.modularddd.core.EventPage after = store.readAll(6, 10, Set.of(HAPPENED));
+            assertThat(after.events()).isEmpty();
+            assertThat(after.scannedThrough()).isEqualTo(5);
+            assertThat(positions(store.readAll(3, 10, Set.of(HAPPENED)).events())).containsExactly(3L, 4L, 5L);
+        }
+
+        @Test
+        void deleted_truncated_and_erased_streams_read_as_readAll_reads_them() {
+            // given: a deleted, a truncated and an erased stream, each with both types
+            AggregateId deleted = id("del");
+            AggregateId truncated = id("trunc");
+            AggregateId erased = id("erase");
+            for (AggregateId id : List.of(deleted, truncated, erased)) {
+                append(id, ExpectedVersion.any(), event(1), blob(2), event(3));
+            }
+            store.delete(deleted, ExpectedVersion.any());
+            store.truncateBefore(truncated, 3);
+            store.erase(erased);
+
+            // when
+            List<StoredEvent> happened = store.readAll(1, 100, Set.of(HAPPENED)).events();
+
+            // then: every event stays in the global log, erased ones as ErasedEvent under their stored type
+            assertThat(positions(happened)).isEqualTo(expected(Set.of(HAPPENED))).hasSize(6);
+            assertThat(happened).filteredOn(e -> e.aggregateId().equals(erased))
+                    .hasSize(2)
+                    .allSatisfy(e -> {
+                        assertThat(e.payload()).isEqualTo(ErasedEvent.INSTANCE);
+                        assertThat(e.eventType()).isEqualTo(ErasedEvent.TYPE);
+                        assertThat(e.storedEventType()).isEqualTo(HAPPENED);
+                    });
+            assertThat(positions(store.readAll(1, 100, Set.of(BLOB)).events())).isEqualTo(expected(Set.of(BLOB)))
+                    .hasSize(3);
+        }
+
+        @Test
+        void types_match_as_stored_so_upcast_events_are_found_by_their_old_name() {
+            // given: notes stored in their old shape, read by the evolved application
+            AggregateId id = id("notes");
+            append(id, ExpectedVersion.noStream(), NewEvent.of(new ContractEvents.NoteV1("Ada Lovelace")), event(2),
+                    NewEvent.of(new ContractEvents.NoteV1("Grace")));
+            EventStore reader = view(ContractEvents.evolvedSerializer());
+
+            // when
+            List<StoredEvent> notes = reader.readAll(1, 10, Set.of(ContractEvents.NOTE_V1)).events();
+
+            // then: found under the stored name, delivered upcast; the new name alone finds none of them
+            assertThat(positions(notes)).containsExactly(1L, 3L);
+            assertThat(notes).extracting(StoredEvent::payload).containsExactly(
+                    new ContractEvents.NoteV3("Ada", "Lovelace", "EUR"), new ContractEvents.NoteV3("Grace", "", "EUR"));
+            assertThat(reader.readAll(1, 10, Set.of(ContractEvents.NOTE_V3)).events()).isEmpty();
+        }
+
+        @Test
+        void an_unreadable_event_of_another_type_is_skipped_and_one_of_a_wanted_type_is_reported() {
+            // given: an event that does not decode between readable ones
+            AggregateId id = id("unreadable");
+            append(id, ExpectedVersion.noStream(), event(1));
+            long bad = append(id, ExpectedVersion.exactly(1), NewEvent.of(new Unreadable("stored"))).firstPosition();
+            append(id, ExpectedVersion.exactly(2), event(3), blob(4));
+
+            // when / then: a read that does not want its type never meets it
+            List<StoredEvent> happened = pageThrough(store, 10, Set.of(HAPPENED));
+            assertThat(happened).extracting(StoredEvent::payload)
+                    .containsExactly(new Happened(TEXT, 1), new Happened(TEXT, 3));
+            // and one that wants it is told which event it is, as readAll tells
+            assertThatThrownBy(() -> store.readAll(1, 10, Set.of("contract.unreadable.v1", BLOB)).events()
+                    .forEach(StoredEvent::payload))
+                    .isInstanceOfSatisfying(UnreadableEventException.class, e -> {
+                        assertThat(e.position()).isEqualTo(bad);
+                        assertThat(e.typeName()).isEqualTo("contract.unreadable.v1");
+                    });
+        }
+
+        @Test
+        void bad_arguments_are_rejected_with_the_argument_named() {
+            Set<String> withNull = new HashSet<>();
+            withNull.add(null);
+            assertThatThrownBy(() -> store.readAll(1, 10, null)).isInstanceOfSatisfying(InvalidInputException.class,
+                    e -> assertThat(e.argument()).isEqualTo("eventTypes"))
+                    .hasMessageContaining("readAll(fromPosition, limit)");
+            assertThatThrownBy(() -> store.readAll(1, 10, Set.of())).isInstanceOfSatisfying(InvalidInputException.class,
+                    e -> assertThat(e.argument()).isEqualTo("eventTypes")).hasMessageContaining("empty");
+            assertThatThrownBy(() -> store.readAll(1, 10, withNull)).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("null");
+            assertThatThrownBy(() -> store.readAll(1, 10, Set.of(""))).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("empty name");
+            assertThatThrownBy(() -> store.readAll(0, 10, Set.of(HAPPENED))).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("fromPosition");
+            assertThatThrownBy(() -> store.readAll(1, 0, Set.of(HAPPENED))).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("limit");
+        }
+    }
+
     // ------------------------------------------------------------------ schema evolution
 
     /** Events stored in an old shape read in the new one through the registry's upcasters, on every read path. */

@@ -19,10 +19,38 @@ public final class ProjectionTypes {
 
     private final Set<String> names; // null: every type
     private final EventTypeRegistry registry;
+    private final Set<String> storedNames; // null: no stored-type filter selects exactly these events
 
     private ProjectionTypes(Set<String> names, EventTypeRegistry registry) {
         this.names = names;
         this.registry = registry;
+        this.storedNames = storedNames(names, registry);
+    }
+
+    /** The names, plus every stored name an upcaster chain reads as one of them. */
+    private static Set<String> storedNames(Set<String> names, EventTypeRegistry registry) {
+        if (names == null || names.contains(ErasedEvent.TYPE) || registry == null) {
+            return null; // every type; or erased events, which are stored under any type
+        }
+        Set<String> stored = new HashSet<>(names);
+        for (String old : registry.upcastTypeNames()) {
+            if (names.contains(registry.currentTypeName(old))) {
+                stored.add(old);
+            }
+        }
+        return Set.copyOf(stored);
+    }
+
+    /**
+     * Returns the stored type names to ask the store for ({@code EventStore.readAll(from, limit, types)}): every
+     * event the projection handles is stored under one of them. Events of these names the projection does not
+     * handle (an erased one of a declared type) are few and still filtered by {@link #accepts}.
+     *
+     * @return the names; empty when the projection handles every type or {@code ErasedEvent} (erased events are
+     *         stored under any type), so only reading every type finds all its events
+     */
+    public java.util.Optional<Set<String>> storedTypeNames() {
+        return java.util.Optional.ofNullable(storedNames);
     }
 
     /**

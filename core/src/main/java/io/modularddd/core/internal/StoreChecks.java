@@ -149,4 +149,41 @@ public final class StoreChecks {
                 + "p, read from p + 1.");
         Checks.positive("limit", limit, "ask for at least one event.");
     }
+
+    /** The most type names one filtered read takes: they become one {@code IN (...)} list on a database. */
+    public static final int MAX_EVENT_TYPES = 1000;
+
+    /**
+     * Checks the arguments of the type-filtered {@code readAll} and copies the type names.
+     *
+     * @param fromPosition the first position, at least 1
+     * @param limit        the most events, at least 1
+     * @param eventTypes   the stored type names: 1 to {@value #MAX_EVENT_TYPES}, none null or empty
+     * @return an unmodifiable copy of the names
+     */
+    public static java.util.Set<String> readAll(long fromPosition, int limit, java.util.Set<String> eventTypes) {
+        readAll(fromPosition, limit);
+        if (eventTypes == null) {
+            throw new io.modularddd.core.InvalidInputException("eventTypes", "eventTypes must not be null; to read "
+                    + "events of every type call readAll(fromPosition, limit)");
+        }
+        if (eventTypes.isEmpty()) {
+            throw new io.modularddd.core.InvalidInputException("eventTypes", "eventTypes must name at least one type "
+                    + "but was empty (it would match nothing); to read events of every type call "
+                    + "readAll(fromPosition, limit)");
+        }
+        if (eventTypes.size() > MAX_EVENT_TYPES) {
+            throw new io.modularddd.core.InvalidInputException("eventTypes", "eventTypes may name at most "
+                    + MAX_EVENT_TYPES + " types but named " + eventTypes.size() + "; read every type with "
+                    + "readAll(fromPosition, limit) and filter");
+        }
+        for (String type : eventTypes) {
+            if (type == null || type.isEmpty()) {
+                throw new io.modularddd.core.InvalidInputException("eventTypes", "eventTypes must not hold "
+                        + (type == null ? "null" : "an empty name") + "; it holds stored type names such as "
+                        + "\"user.registered.v1\"");
+            }
+        }
+        return java.util.Set.copyOf(eventTypes);
+    }
 }

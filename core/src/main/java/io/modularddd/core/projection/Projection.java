@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * The engine that runs it ({@code ProjectionEngine} in {@code modular-ddd-cqrs}) or the
  * {@code ProjectionTestFixture} ({@code modular-ddd-testkit}) reads the store's {@code readAll} from the
  * projection's checkpoint and calls {@link #handle} with the events of {@link #eventTypes()} only — others are
- * skipped by their type name, without decoding anything for the projection.
+ * skipped by their type name, without decoding anything for the projection; the engine asks the store for the
+ * declared types only ({@code EventStore.readAll(from, limit, types)}), so they are not even read.
  *
  * <pre>{@code
  * Projection balances = Projection.builder("account-balances")

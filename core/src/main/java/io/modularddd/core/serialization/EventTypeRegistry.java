@@ -117,6 +117,16 @@ public final class EventTypeRegistry {
     }
 
     /**
+     * Returns every stored type name an upcaster chain starts from (names events may still be stored under,
+     * read as newer types), sorted.
+     *
+     * @return the names
+     */
+    public Set<String> upcastTypeNames() {
+        return Collections.unmodifiableSet(new TreeSet<>(upcasts.keySet()));
+    }
+
+    /**
      * Returns the type name an event stored under {@code storedTypeName} is read as: the end of its
      * upcaster chain, or the name itself.
      *

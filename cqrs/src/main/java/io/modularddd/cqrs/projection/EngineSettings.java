@@ -21,13 +21,15 @@ final class EngineSettings {
     final long claimNanos;
     final int maxSegments;
     final int readAhead;
+    final boolean typeFilteredReads;
     final Clock clock;
     final Wakeup wakeup = new Wakeup();
     private final CountDownLatch closing = new CountDownLatch(1);
     private volatile ExecutorService readers;
 
     EngineSettings(EventStore store, CheckpointStore checkpoints, String owner, Duration leaseTime, int pageSize,
-                   Duration poll, Duration claim, int maxSegments, int readAhead, Clock clock) {
+                   Duration poll, Duration claim, int maxSegments, int readAhead, boolean typeFilteredReads,
+                   Clock clock) {
         this.store = store;
         this.checkpoints = checkpoints;
         this.owner = owner;
@@ -38,6 +40,7 @@ final class EngineSettings {
         this.claimNanos = claim.toNanos();
         this.maxSegments = maxSegments;
         this.readAhead = readAhead;
+        this.typeFilteredReads = typeFilteredReads;
         this.clock = clock;
     }
 

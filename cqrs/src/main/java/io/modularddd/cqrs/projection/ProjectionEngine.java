@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>Every event, in order.</b> A projection reads {@code readAll} from its checkpoint; positions are dense
  *       and commit-ordered, so it never skips an event that commits late, and sees each aggregate's events in
- *       version order (segments split by aggregate).</li>
+ *       version order (segments split by aggregate). A projection that declares its types asks the store for those
+ *       only ({@code readAll(from, limit, types)}) and moves its position to where the store looked, over the
+ *       events of other types ({@link ProjectionEngineBuilder#typeFilteredReads}).</li>
  *   <li><b>Checkpoint and read model together.</b> Each batch is applied inside {@code CheckpointStore.commit}:
  *       with a JDBC checkpoint store and a read model written through the handed transaction, each event's effect
  *       happens exactly once, even when a process dies mid-batch. Other read models get every event at least once

@@ -35,6 +35,7 @@ public final class ProjectionEngineBuilder {
     private Integer pageSize;
     private Integer maxSegments;
     private Integer readAhead;
+    private Boolean typeFilteredReads;
     private MeterRegistry meterRegistry;
     private ThreadFactory threadFactory;
     private Clock clock;
@@ -178,6 +179,22 @@ public final class ProjectionEngineBuilder {
     }
 
     /**
+     * Sets whether a projection that declares its event types asks the store for those types only
+     * ({@code EventStore.readAll(from, limit, types)}: on a JDBC store, an index range per page instead of every
+     * row), moving its checkpoint over the events of other types it never receives. Projections of every type, or
+     * of {@code ErasedEvent}, always read every event. Turn it off only to compare. Default on.
+     *
+     * @param enabled whether to read by type
+     * @return this builder
+     * @throws IllegalStateException when set before
+     */
+    public ProjectionEngineBuilder typeFilteredReads(boolean enabled) {
+        BuilderChecks.setOnce("typeFilteredReads", this.typeFilteredReads != null, this.typeFilteredReads);
+        this.typeFilteredReads = enabled;
+        return this;
+    }
+
+    /**
      * Sets how many segments of each projection this process holds at most, so that several processes share
      * them. Default: all.
      *
@@ -271,7 +288,7 @@ public final class ProjectionEngineBuilder {
                 pageSize == null ? 1000 : pageSize, pollInterval == null ? Duration.ofSeconds(1) : pollInterval,
                 claimInterval == null ? Duration.ofSeconds(5) : claimInterval,
                 maxSegments == null ? 1024 : maxSegments, readAhead == null ? 2 : readAhead,
-                clock == null ? Clock.systemUTC() : clock);
+                typeFilteredReads == null || typeFilteredReads, clock == null ? Clock.systemUTC() : clock);
         Map<String, Registered> regs = new LinkedHashMap<>();
         for (Map.Entry<String, Projection> p : projections.entrySet()) {
             regs.put(p.getKey(), new Registered(p.getValue(), strategies.get(p.getKey()),

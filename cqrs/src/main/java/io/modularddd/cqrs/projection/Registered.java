@@ -3,6 +3,7 @@ package io.modularddd.cqrs.projection;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.modularddd.core.internal.ProjectionTypes;
 import io.modularddd.core.projection.Projection;
+import java.util.Set;
 
 /** One projection as the engine runs it: its settings, its segments, its state and its meters. */
 final class Registered {
@@ -10,6 +11,8 @@ final class Registered {
     final Projection projection;
     final ProjectionStrategy strategy;
     final ProjectionTypes types;
+    /** The stored type names the store is asked for; null to read every event. */
+    final Set<String> storedTypes;
     final EngineSettings engine;
     /** Woken whenever a segment's position moves, for {@code awaitCaughtUp}. */
     final Wakeup progress = new Wakeup();
@@ -23,6 +26,7 @@ final class Registered {
         this.strategy = strategy;
         this.types = types;
         this.engine = engine;
+        this.storedTypes = engine.typeFilteredReads ? types.storedTypeNames().orElse(null) : null;
         this.runners = new SegmentRunner[strategy.segmentCount()];
         for (int s = 0; s < runners.length; s++) {
             runners[s] = new SegmentRunner(this, s);

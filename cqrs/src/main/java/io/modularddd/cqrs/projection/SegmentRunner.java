@@ -1,7 +1,6 @@
 package io.modularddd.cqrs.projection;
 
 import io.modularddd.core.AggregateId;
-import io.modularddd.core.EventStream;
 import io.modularddd.core.StoredEvent;
 import io.modularddd.core.UnreadableEventException;
 import io.modularddd.core.projection.CheckpointTransaction;
@@ -20,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * next page of the log and applies it.
  *
  * <h2>A step</h2>
- * Reads up to a page of {@code readAll} after the position handled, keeps the events of this segment and of the
+ * Reads up to a page of {@code readAll} after the position handled — of the projection's types only, when it
+ * declares them ({@code readAll(from, limit, types)}: the store skips the others, and the page covers every
+ * position up to where the store looked; {@link SegmentReads}) — keeps the events of this segment and of the
  * projection's types, and applies them in transactions of up to the strategy's batch size (the page size while
  * catching up: the page was full), each through {@code CheckpointStore.commit}, so the handler's writes and the
  * checkpoint commit together. A page with nothing to apply only moves the position in memory; the checkpoint
@@ -52,7 +53,7 @@ final class SegmentRunner {
     private final Registered reg;
     private final EngineSettings engine;
     private final int segment;
-    private final ReadAhead ahead;
+    private final SegmentReads reads;
     private volatile SegmentLease lease;
     private volatile long handled;
     private long renewAtNanos;
@@ -63,12 +64,7 @@ final class SegmentRunner {
         this.reg = reg;
         this.engine = reg.engine;
         this.segment = segment;
-        this.ahead = new ReadAhead(engine);
-    }
-
-    /** A read event, or one that could not be read. */
-    private record Item(long position, AggregateId aggregateId, String storedType, StoredEvent event,
-                        UnreadableEventException unreadable) {
+        this.reads = new SegmentReads(reg);
     }
 
     int segment() {
@@ -111,7 +107,7 @@ final class SegmentRunner {
 
     /** Forgets the lease and position after a reset voided them; under the lock. */
     void forget() {
-        ahead.clear();
+        reads.clear();
         lease = null;
         handled = 0;
     }
@@ -132,7 +128,7 @@ final class SegmentRunner {
                     segment, e.toString());
         }
         lease = null;
-        ahead.clear();
+        reads.clear();
     }
 
     /** Replaces the lease after a commit done outside a step (a dead-letter replay); under the lock. */
@@ -149,7 +145,7 @@ final class SegmentRunner {
     private void lost(String why) {
         LOG.info("projection '{}' segment {}: lease lost ({}); this process stops handling the segment", reg.name(),
                 segment, why);
-        ahead.clear();
+        reads.clear();
         lease = null;
         reg.progress.bump();
     }
@@ -196,23 +192,24 @@ final class SegmentRunner {
             return Outcome.IDLE;
         }
         int limit = (int) Math.min(engine.pageSize, upTo - handled);
-        List<Item> page;
+        SegmentReads.Page read;
         try {
-            page = read(from, limit);
+            read = reads.read(from, limit, upTo);
         } catch (RuntimeException e) {
             LOG.warn("projection '{}' segment {}: reading the log from position {} failed, trying again: {}",
                     reg.name(), segment, from, e.toString());
             return Outcome.FAILED;
         }
-        if (page.isEmpty()) {
+        if (read.scanned() < from) {
             return Outcome.IDLE;
         }
-        long last = page.get(page.size() - 1).position();
+        List<SegmentReads.Item> page = read.items();
+        long last = read.scanned();
         reg.observeHead(last);
         boolean catchingUp = page.size() == engine.pageSize;
         int txLimit = catchingUp ? Math.max(engine.pageSize, reg.strategy.batchSize()) : reg.strategy.batchSize();
         List<StoredEvent> pending = new ArrayList<>();
-        for (Item item : page) {
+        for (SegmentReads.Item item : page) {
             if (!relevant(item)) {
                 continue;
             }
@@ -247,45 +244,11 @@ final class SegmentRunner {
         return Outcome.ADVANCED;
     }
 
-    private boolean relevant(Item item) {
+    private boolean relevant(SegmentReads.Item item) {
         if (Segments.of(item.aggregateId(), reg.segmentCount()) != segment) {
             return false;
         }
         return item.event() != null ? reg.types.accepts(item.event()) : reg.types.acceptsStored(item.storedType());
-    }
-
-    /** Reads up to {@code limit} events from {@code from}; an unreadable event ends the page, as its last item. */
-    private List<Item> read(long from, int limit) {
-        List<StoredEvent> events;
-        try {
-            events = limit == engine.pageSize ? ahead.take(from) : null;
-            if (events == null) {
-                try (EventStream stream = engine.store.readAll(from, limit)) {
-                    events = stream.toList();
-                }
-            }
-        } catch (UnreadableEventException e) {
-            ahead.clear();
-            if (e.position() < from) {
-                throw e;
-            }
-            List<Item> page = e.position() == from ? new ArrayList<>() : read(from, (int) (e.position() - from));
-            if (!page.isEmpty() && page.get(page.size() - 1).unreadable() != null) {
-                return page; // an earlier one: the page ends there
-            }
-            page.add(new Item(e.position(), e.aggregateId(), e.typeName(), null, e));
-            return page;
-        }
-        if (events.size() == engine.pageSize) {
-            ahead.after(events.get(events.size() - 1).position());
-        } else {
-            ahead.clear();
-        }
-        List<Item> page = new ArrayList<>(events.size());
-        for (StoredEvent event : events) {
-            page.add(new Item(event.position(), event.aggregateId(), event.storedEventType(), event, null));
-        }
-        return page;
     }
 
     /** How far one run of the work got: events handled, and whether a real transaction can undo them. */

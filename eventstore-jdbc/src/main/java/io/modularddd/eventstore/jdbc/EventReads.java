@@ -2,6 +2,7 @@ package io.modularddd.eventstore.jdbc;
 
 import io.modularddd.core.AggregateId;
 import io.modularddd.core.ErasedEvent;
+import io.modularddd.core.EventPage;
 import io.modularddd.core.EventMetadata;
 import io.modularddd.core.EventStream;
 import io.modularddd.core.MissingEventsException;
@@ -21,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.Field;
@@ -47,6 +49,8 @@ final class EventReads {
 
     /** Streams per {@code loadBatch} query ({@code aggregate_id IN (...)}). */
     private static final int MAX_IDS_PER_QUERY = 500;
+    /** Positions one type-filtered query examines at most. */
+    static final long FILTERED_WINDOW = 100_000;
 
     private final DSLContext reads;
     private final EventTable table;
@@ -287,6 +291,34 @@ final class EventReads {
                     + "progress, e.g. archived with dropPartitionsBefore; the log now starts at position " + next + ")");
         }
         throw new MissingEventsException(last + 1, next - 1, "");
+    }
+
+    /**
+     * {@link JdbcEventStore#readAll(long, int, java.util.Set)}: the wanted types of one window of positions, through
+     * the {@code (event_type, sequence_number)} index. The head is read first: every position up to it is
+     * committed (positions are dense and commit-ordered), so the window {@code from .. min(head, from + }
+     * {@value #FILTERED_WINDOW}{@code  - 1)} is complete when the query runs, and a page short of {@code limit}
+     * has examined all of it. The window bounds one statement's work however rare the types are (a plan that
+     * walks the primary key instead reads at most the window); a position in an archived prefix simply
+     * matches nothing.
+     */
+    EventPage readAll(long from, int limit, Set<String> types) {
+        long head = headPosition();
+        if (from > head) {
+            return new EventPage(List.of(), from - 1);
+        }
+        long to = Math.min(head, from > Long.MAX_VALUE - FILTERED_WINDOW ? Long.MAX_VALUE : from + FILTERED_WINDOW - 1);
+        Result<Record> rows = query("reading events of " + types.size() + " types from position " + from, () -> reads
+                .select(table.readColumns())
+                .from(table.events)
+                .where(table.eventType.in(types))
+                .and(table.position.between(from, to))
+                .orderBy(table.position)
+                .limit(limit)
+                .fetch());
+        List<StoredEvent> page = query("reading events of " + types.size() + " types from position " + from,
+                () -> decode(rows));
+        return new EventPage(page, page.size() == limit ? page.get(page.size() - 1).position() : to);
     }
 
     /** The stream's last version, 0 when it has none: the same look-up as the append path's state query. */

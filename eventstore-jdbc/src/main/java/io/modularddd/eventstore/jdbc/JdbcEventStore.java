@@ -6,6 +6,7 @@ import io.modularddd.core.AppendRequest;
 import io.modularddd.core.AppendResult;
 import io.modularddd.core.ConcurrencyConflictException;
 import io.modularddd.core.EventIdConflictException;
+import io.modularddd.core.EventPage;
 import io.modularddd.core.EventStore;
 import io.modularddd.core.EventStoreException;
 import io.modularddd.core.EventStream;
@@ -23,6 +24,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.jooq.conf.RenderQuotedNames;
@@ -147,7 +149,6 @@ public final class JdbcEventStore implements EventStore {
     }
 
     // ------------------------------------------------------------------ schema
-
     /**
      * Creates the tables and indexes if they do not exist, and the head row. Idempotent; runs the
      * shipped script of the dialect ({@code io/modularddd/eventstore/jdbc/schema/*.sql}) with the
@@ -233,7 +234,6 @@ public final class JdbcEventStore implements EventStore {
     }
 
     // ------------------------------------------------------------------ appends
-
     @Override
     public AppendResult append(AppendRequest request) {
         StoreChecks.request(request);
@@ -255,7 +255,6 @@ public final class JdbcEventStore implements EventStore {
     }
 
     // ------------------------------------------------------------------ reads
-
     /**
      * {@inheritDoc}
      *
@@ -298,6 +297,14 @@ public final class JdbcEventStore implements EventStore {
         StoreChecks.readAll(fromPosition, limit);
         ensureOpen();
         return reads.readAll(fromPosition, limit);
+    }
+
+    /** Asks the database for the wanted types only, in bounded position windows ({@link EventReads}). */
+    @Override
+    public EventPage readAll(long fromPosition, int limit, Set<String> eventTypes) {
+        Set<String> types = StoreChecks.readAll(fromPosition, limit, eventTypes);
+        ensureOpen();
+        return reads.readAll(fromPosition, limit, types);
     }
 
     @Override
@@ -366,7 +373,6 @@ public final class JdbcEventStore implements EventStore {
     }
 
     // ------------------------------------------------------------------ snapshots
-
     /**
      * Returns a snapshot store on this store's {@code <table>_snapshots} table (made by {@link #createSchema()}),
      * its read pool and its meter registry, keeping the newest 3 snapshots per aggregate; see
@@ -395,7 +401,6 @@ public final class JdbcEventStore implements EventStore {
     }
 
     // ------------------------------------------------------------------ projections
-
     /**
      * Returns the checkpoint store of projections on this store's {@code <table>_checkpoints} and
      * {@code <table>_dead_letters} tables (made by {@link #createSchema()}) and its read pool: a commit runs the
@@ -410,7 +415,6 @@ public final class JdbcEventStore implements EventStore {
     }
 
     // ------------------------------------------------------------------ query cache
-
     /**
      * Returns the L3 query-cache tier on this store's {@code <table>_query_cache} tables (made by
      * {@link #createSchema()}) and read pool, with the defaults; {@link JdbcCacheTier#builder(JdbcEventStore)} sets
@@ -423,7 +427,6 @@ public final class JdbcEventStore implements EventStore {
     }
 
     // ------------------------------------------------------------------ lifecycle and description
-
     /**
      * Closes the connection pools if the store created them (built with a JDBC URL); a {@link DataSource}
      * passed to the builder is left open. Idempotent. Appends and reads after close throw
@@ -462,7 +465,6 @@ public final class JdbcEventStore implements EventStore {
     }
 
     // ------------------------------------------------------------------ test seams (package-private)
-
     /** Number of append transactions committed so far. */
     long committedTransactions() {
         return transaction.committedTransactions();

@@ -5,6 +5,7 @@ import io.modularddd.core.AppendOutcomeUnknownException;
 import io.modularddd.core.AppendRequest;
 import io.modularddd.core.AppendResult;
 import io.modularddd.core.ConcurrencyConflictException;
+import io.modularddd.core.EventPage;
 import io.modularddd.core.EventStore;
 import io.modularddd.core.EventStream;
 import io.modularddd.core.ExpectedVersion;
@@ -18,6 +19,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * An {@link EventStore} with a Redis hot tier in front of a warm store (JDBC, in-memory, any
@@ -205,6 +207,12 @@ public final class TieredEventStore implements EventStore {
     @Override
     public EventStream readAll(long fromPosition, int limit) {
         return warm.readAll(fromPosition, limit);
+    }
+
+    /** Answers from the warm store, as {@link #readAll(long, int)} does (which may filter in its storage). */
+    @Override
+    public EventPage readAll(long fromPosition, int limit, Set<String> eventTypes) {
+        return warm.readAll(fromPosition, limit, eventTypes);
     }
 
     /**

@@ -45,6 +45,7 @@ public final class Account extends AggregateRoot<Account> {
      * Pays money in.
      *
      * @param amountCents a positive amount
+     * @throws IllegalArgumentException when the amount is not positive
      */
     public void deposit(long amountCents) {
         if (amountCents <= 0) {
@@ -57,10 +58,15 @@ public final class Account extends AggregateRoot<Account> {
      * Pays money out.
      *
      * @param amountCents a positive amount, at most the balance
+     * @throws IllegalArgumentException    when the amount is not positive
+     * @throws InsufficientFundsException when the amount is more than the balance
      */
     public void withdraw(long amountCents) {
-        if (amountCents <= 0 || amountCents > balanceCents) {
-            throw new IllegalArgumentException("cannot withdraw " + amountCents + " from a balance of " + balanceCents);
+        if (amountCents <= 0) {
+            throw new IllegalArgumentException("a withdrawal must be positive, was " + amountCents);
+        }
+        if (amountCents > balanceCents) {
+            throw new InsufficientFundsException(id(), balanceCents, amountCents);
         }
         raise(new MoneyWithdrawn(amountCents));
     }
