@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Middleware that makes a command all-or-nothing: every aggregate its handler saves is appended in one
@@ -50,9 +52,11 @@ import java.util.Map;
  *       this middleware.</li>
  * </ul>
  * Outside a unit of work (a dispatch without this middleware, a test, a script) they pass every call to the
- * wrapped repository. Appends of a unit of work bypass the wrapped repository's {@code save}: a
- * {@code SnapshottingRepository} wrapped here does not see them, so it takes no snapshot at that save
- * (it does at its next own save) and re-reads the stream state on its next cached load.
+ * wrapped repository. Appends of a unit of work bypass the wrapped repository's {@code save}; after the commit
+ * the unit tells the wrapped repository through {@link AggregateRepository#committed}, so a
+ * {@code SnapshottingRepository} wrapped here caches the new state and takes the snapshots its strategy asks
+ * for as after a save of its own (a failure there is logged and never fails the command: the events are
+ * stored).
  *
  * <h2>Scope</h2>
  * A unit of work belongs to the thread that dispatches the command (it is kept in a {@code ThreadLocal} of
@@ -67,6 +71,8 @@ import java.util.Map;
  * <p>Put it innermost, around the handler. Thread-safe.
  */
 public final class UnitOfWork implements CommandMiddleware {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UnitOfWork.class);
 
     private final EventStore store;
     /** Each dispatching thread's slot, reused: opening and closing a unit allocates nothing. */
@@ -220,6 +226,7 @@ public final class UnitOfWork implements CommandMiddleware {
         final A aggregate;
         private boolean saved;
         private EventMetadata metadata = EventMetadata.empty();
+        private AppendRequest request;
 
         Entry(UnitOfWorkRepository<A> owner, A aggregate) {
             this.owner = owner;
@@ -243,12 +250,20 @@ public final class UnitOfWork implements CommandMiddleware {
                     events.add(e.withMetadata(e.metadata().merge(metadata)));
                 }
             }
-            return new AppendRequest(aggregate.id(), owner.aggregateType(),
+            request = new AppendRequest(aggregate.id(), owner.aggregateType(),
                     ExpectedVersion.exactly(aggregate.persistedVersion()), events);
+            return request;
         }
 
         void persisted(AppendResult result) {
             AggregateAccess.markPersisted(aggregate, result);
+            try {
+                owner.committed(aggregate, request.events(), result);
+            } catch (RuntimeException e) {
+                // the events are stored: the repository's cache or snapshot is only an optimisation
+                LOG.warn("the {} repository failed after the commit of '{}' (the events are stored): {}",
+                        owner.aggregateType(), aggregate.id().value(), e.toString());
+            }
         }
     }
 }

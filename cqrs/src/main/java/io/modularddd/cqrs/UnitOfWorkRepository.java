@@ -4,9 +4,11 @@ import io.modularddd.core.AggregateId;
 import io.modularddd.core.AggregateNotFoundException;
 import io.modularddd.core.AppendResult;
 import io.modularddd.core.EventMetadata;
+import io.modularddd.core.NewEvent;
 import io.modularddd.core.aggregate.AggregateRepository;
 import io.modularddd.core.aggregate.AggregateRoot;
 import io.modularddd.core.internal.Checks;
+import java.util.List;
 import java.util.Optional;
 
 /** A repository whose loads and saves join the open {@link UnitOfWork}, if any (see there). */
@@ -61,6 +63,12 @@ final class UnitOfWorkRepository<A extends AggregateRoot<A>> implements Aggregat
         }
         work.save(this, aggregate, metadata);
         return Optional.empty();
+    }
+
+    /** Passes the news of a commit on to the wrapped repository (its cache and snapshots). */
+    @Override
+    public void committed(A aggregate, List<NewEvent> events, AppendResult result) {
+        delegate.committed(aggregate, events, result);
     }
 
     private A own(UnitOfWork.Entry<?> entry, AggregateId id) {

@@ -345,4 +345,98 @@ class UnitOfWorkTest {
         assertThatThrownBy(() -> unitOfWork.repository("Account", null))
                 .isInstanceOf(io.modularddd.core.InvalidInputException.class);
     }
+
+    /** A repository that records what the unit of work tells it after a commit, and can fail at it. */
+    static final class ToldRepository implements AggregateRepository<Account> {
+        final AggregateRepository<Account> delegate;
+        final List<String> told = new ArrayList<>();
+        volatile boolean failWhenTold;
+
+        ToldRepository(AggregateRepository<Account> delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Account load(AggregateId id) {
+            return delegate.load(id);
+        }
+
+        @Override
+        public java.util.Optional<Account> find(AggregateId id) {
+            return delegate.find(id);
+        }
+
+        @Override
+        public java.util.Optional<AppendResult> save(Account aggregate, EventMetadata metadata) {
+            return delegate.save(aggregate, metadata);
+        }
+
+        @Override
+        public void committed(Account aggregate, List<io.modularddd.core.NewEvent> events, AppendResult result) {
+            told.add(aggregate.id().value() + "@" + aggregate.version() + " " + events.size() + " event(s) "
+                    + result.firstVersion() + ".." + result.lastVersion() + " " + events.get(0).metadata().entries());
+            if (failWhenTold) {
+                throw new IllegalStateException("snapshot store down");
+            }
+        }
+    }
+
+    @Test
+    void after_the_commit_each_wrapped_repository_is_told_what_was_appended_for_it() {
+        open("a", 100);
+        open("b", 0);
+        ToldRepository told = new ToldRepository(plain);
+        AggregateRepository<Account> wrapped = unitOfWork.repository("Account", told);
+        bus.register(Deposit.class, command -> {
+            Account from = wrapped.load(AggregateId.of("a"));
+            Account to = wrapped.load(AggregateId.of("b"));
+            from.withdraw(command.cents());
+            to.deposit(command.cents());
+            wrapped.save(from, EventMetadata.empty().with("correlation", "c-1"));
+            wrapped.save(to);
+            assertThat(told.told).as("nothing is told before the commit").isEmpty();
+            return 0L;
+        });
+
+        bus.dispatch(new Deposit("x", 5));
+
+        assertThat(told.told).containsExactly("a@3 1 event(s) 3..3 {correlation=c-1}", "b@2 1 event(s) 2..2 {}");
+    }
+
+    @Test
+    void a_repository_failing_when_told_never_fails_the_command_whose_events_are_stored() {
+        open("a", 100);
+        ToldRepository told = new ToldRepository(plain);
+        told.failWhenTold = true;
+        AggregateRepository<Account> wrapped = unitOfWork.repository("Account", told);
+        bus.register(Deposit.class, command -> {
+            Account account = wrapped.load(AggregateId.of(command.accountId()));
+            account.deposit(command.cents());
+            wrapped.save(account);
+            return account.balance;
+        });
+
+        assertThat(bus.dispatch(new Deposit("a", 7))).isEqualTo(107L);
+        assertThat(told.told).hasSize(1);
+        assertThat(balance("a")).isEqualTo(107);
+    }
+
+    @Test
+    void nothing_is_told_when_the_commit_fails() {
+        open("a", 100);
+        ToldRepository told = new ToldRepository(plain);
+        AggregateRepository<Account> wrapped = unitOfWork.repository("Account", told);
+        bus.register(Deposit.class, command -> {
+            Account account = wrapped.load(AggregateId.of(command.accountId()));
+            account.deposit(command.cents());
+            wrapped.save(account);
+            Account stale = Bank.accounts(base).load(AggregateId.of(command.accountId()));
+            stale.deposit(1);
+            Bank.accounts(base).save(stale);                  // another writer gets there first
+            return account.balance;
+        });
+
+        assertThatThrownBy(() -> bus.dispatch(new Deposit("a", 7))).isInstanceOf(ConcurrencyConflictException.class);
+        assertThat(told.told).isEmpty();
+    }
 }

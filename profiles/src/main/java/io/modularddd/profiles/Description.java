@@ -13,7 +13,7 @@ final class Description {
     private Description() {
     }
 
-    static String of(Wiring.Parts p) {
+    static String of(Parts p) {
         StringBuilder out = new StringBuilder();
         Profile profile = p.profile;
         out.append("profile: ").append(profile.name()).append(" - ").append(profile.description()).append('\n');
@@ -35,7 +35,7 @@ final class Description {
                 .append(p.jdbc.tableName()).append("_snapshots")
                 .append(p.stats == null ? "" : ", statistics " + (p.stats instanceof AutoCloseable
                         ? "in Redis" : "in this process")).append('\n');
-        out.append("  commands: unit of work, conflict retry, validation, slow-command log, metrics; dispatchAsync ")
+        out.append("  commands: profiling, meters, validation, conflict retry, unit of work; dispatchAsync ")
                 .append(p.queue == null ? "inline (sync)" : "to " + p.queueDescription + ", " + p.workers
                         + " worker(s) in this process").append('\n');
         out.append("  query cache:\n");
@@ -45,11 +45,12 @@ final class Description {
         out.append("  projections: ").append(p.projectionStrategies.isEmpty() ? "none registered"
                 : String.join("; ", p.projectionStrategies))
                 .append(p.signal == null ? "" : " (woken through Redis pub/sub)").append('\n');
-        out.append("  metrics: ").append(p.meterRegistry.getClass().getSimpleName());
+        out.append("  metrics: collector ").append(p.metricsDescription).append(", commands profiled (slow-command log), ")
+                .append("meters in a ").append(p.meterRegistry.getClass().getSimpleName());
         return out.toString();
     }
 
-    private static String origin(Wiring.Parts p, String setting) {
+    private static String origin(Parts p, String setting) {
         if (p.degradedOff.contains(setting)) {
             return DEGRADED_OFF;
         }

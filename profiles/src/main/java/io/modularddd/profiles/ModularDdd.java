@@ -9,7 +9,9 @@ import io.modularddd.core.aggregate.AggregateRoot;
 import io.modularddd.core.aggregate.EventSourcedRepository;
 import io.modularddd.core.aggregate.Snapshotable;
 import io.modularddd.core.command.CommandBus;
+import io.modularddd.core.health.HealthReport;
 import io.modularddd.core.internal.BuilderChecks;
+import io.modularddd.core.metrics.MetricsCollector;
 import io.modularddd.core.query.Query;
 import io.modularddd.core.query.QueryBus;
 import io.modularddd.core.cache.QueryCache;
@@ -17,8 +19,10 @@ import io.modularddd.core.query.QueryCaching;
 import io.modularddd.core.query.QueryHandler;
 import io.modularddd.core.queue.CommandQueue;
 import io.modularddd.core.snapshot.SnapshotStore;
+import io.modularddd.cqrs.PerformanceProfiler;
 import io.modularddd.cqrs.projection.ProjectionEngine;
 import io.modularddd.snapshots.SnapshottingRepository;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -65,6 +69,8 @@ import java.util.function.Function;
  *       profile's query cache TTL.</li>
  *   <li><b>Projections</b>: a {@code ProjectionEngine} with checkpoints in the database; a projection registered
  *       without a strategy runs with the profile's first strategy; Redis pub/sub wakes processors when given.</li>
+ *   <li><b>Monitoring</b>: Micrometer meters of every part in one registry; the profile's metrics collector
+ *       ({@link #metrics()}) fed by the command profiling middleware and the query bus; {@link #health()}.</li>
  * </ul>
  *
  * <p>{@link #close()} stops the queue workers and projection threads and closes every pool and connection the
@@ -72,12 +78,19 @@ import java.util.function.Function;
  */
 public final class ModularDdd implements AutoCloseable {
 
-    private final Wiring.Parts parts;
+    /** How long {@link #health()} waits for the slowest part. */
+    public static final Duration DEFAULT_HEALTH_TIMEOUT = Duration.ofSeconds(2);
+
+    private final Parts parts;
+    private final long maxProjectionLag;
+    private final long maxQueueDepth;
     private final Set<String> aggregateTypes = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    ModularDdd(Wiring.Parts parts) {
+    ModularDdd(Parts parts, long maxProjectionLag, long maxQueueDepth) {
         this.parts = parts;
+        this.maxProjectionLag = maxProjectionLag;
+        this.maxQueueDepth = maxQueueDepth;
     }
 
     /**
@@ -132,8 +145,11 @@ public final class ModularDdd implements AutoCloseable {
      * The projection engine running the registered projections (status, rebuild, dead letters, catch-up waits).
      *
      * @return the engine, started
+     * @throws IllegalStateException when no projection was registered ({@link ModularDddBuilder#projection})
      */
     public ProjectionEngine projections() {
+        BuilderChecks.noConflict(parts.engine == null, "no projection was registered, so no projection engine "
+                + "runs; register projections with ModularDdd.builder().projection(...)");
         return parts.engine;
     }
 
@@ -171,6 +187,49 @@ public final class ModularDdd implements AutoCloseable {
      */
     public MeterRegistry meterRegistry() {
         return parts.meterRegistry;
+    }
+
+    /**
+     * The profile's metrics collector ({@value Profile#METRICS_COLLECTOR}): every command (through the profiling
+     * middleware) and every query is recorded in it; in Redis, shared by every node, under the enterprise profile,
+     * else in this process. Applications may record and read their own executions too.
+     *
+     * @return the collector
+     */
+    public MetricsCollector metrics() {
+        return parts.metrics;
+    }
+
+    /**
+     * A profiler for the application's own named timers (duration, allocated memory, peak heap). Commands are
+     * profiled already, by the command bus's middleware, into {@link #metrics()} and the slow-command log.
+     *
+     * @return the toolkit's profiler
+     */
+    public PerformanceProfiler profiler() {
+        return parts.profiler;
+    }
+
+    /**
+     * Checks the parts the toolkit runs, at once, each within two seconds: the database ({@code database}),
+     * Redis when given ({@code redis}), the projections' lag when any are registered ({@code projections}) and
+     * the command queue's depth under the queue strategy ({@code queue:<name>}), against the limits of
+     * {@link ModularDddBuilder#healthLimits}.
+     *
+     * @return the report; {@link HealthReport#isUp()} when every part is up
+     */
+    public HealthReport health() {
+        return health(DEFAULT_HEALTH_TIMEOUT);
+    }
+
+    /**
+     * As {@link #health()}, waiting at most {@code timeout} for the slowest part.
+     *
+     * @param timeout 1 ms to 5 minutes
+     * @return the report
+     */
+    public HealthReport health(Duration timeout) {
+        return Monitoring.check(parts, maxProjectionLag, maxQueueDepth, timeout);
     }
 
     /**
@@ -256,7 +315,7 @@ public final class ModularDdd implements AutoCloseable {
         return parts.cache;
     }
 
-    Wiring.Parts parts() {
+    Parts parts() {
         return parts;
     }
 

@@ -45,6 +45,11 @@ public final class ModularDddBuilder {
     /** The default maximum batch of a batched projection that was registered without a strategy. */
     public static final int DEFAULT_PROJECTION_BATCH = 500;
 
+    /** The default projection lag, in events, above which {@link ModularDdd#health()} reports projections down. */
+    public static final long DEFAULT_MAX_PROJECTION_LAG = 10_000;
+    /** The default queue depth above which {@link ModularDdd#health()} reports the command queue down. */
+    public static final long DEFAULT_MAX_QUEUE_DEPTH = 10_000;
+
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.-]{1,40}(:[A-Za-z0-9_.-]{1,40}){0,3}");
 
     private final Set<String> set = new HashSet<>();
@@ -64,6 +69,8 @@ public final class ModularDddBuilder {
     Duration slowCommandThreshold = DEFAULT_SLOW_COMMAND_THRESHOLD;
     int conflictAttempts = DEFAULT_CONFLICT_ATTEMPTS;
     int queueWorkers = 1;
+    long maxProjectionLag = DEFAULT_MAX_PROJECTION_LAG;
+    long maxQueueDepth = DEFAULT_MAX_QUEUE_DEPTH;
     final Map<String, Class<?>> commandTypes = new LinkedHashMap<>();
     final CommandValidation.Builder validation = CommandValidation.builder();
     final InvalidationRules.Builder invalidation = InvalidationRules.builder();
@@ -290,6 +297,23 @@ public final class ModularDddBuilder {
         BuilderChecks.inRange("queueWorkers", workers, 0, 64);
         once("queueWorkers");
         this.queueWorkers = workers;
+        return this;
+    }
+
+    /**
+     * Sets the limits of {@link ModularDdd#health()}: projections lagging by more events, or a command queue
+     * holding more commands, are reported down.
+     *
+     * @param maxProjectionLag events, 0 to 1,000,000,000; default {@value #DEFAULT_MAX_PROJECTION_LAG}
+     * @param maxQueueDepth    commands, 0 to 1,000,000,000; default {@value #DEFAULT_MAX_QUEUE_DEPTH}
+     * @return this builder
+     */
+    public ModularDddBuilder healthLimits(long maxProjectionLag, long maxQueueDepth) {
+        BuilderChecks.inRange("maxProjectionLag", maxProjectionLag, 0, 1_000_000_000L);
+        BuilderChecks.inRange("maxQueueDepth", maxQueueDepth, 0, 1_000_000_000L);
+        once("healthLimits");
+        this.maxProjectionLag = maxProjectionLag;
+        this.maxQueueDepth = maxQueueDepth;
         return this;
     }
 

@@ -1,6 +1,7 @@
 package io.modularddd.profiles;
 
 import java.net.URI;
+import javax.net.ssl.SSLParameters;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -13,7 +14,8 @@ final class RedisCheck {
     }
 
     /**
-     * Connects, authenticates and pings.
+     * Connects, authenticates and pings. Over TLS ({@code rediss://}) the server's certificate must name the
+     * host of the URI, as for every Redis connection of the library; trust is the JVM default's.
      *
      * @param uri the server's URI
      * @throws IllegalStateException naming the server (password masked) and the cause
@@ -26,7 +28,9 @@ final class RedisCheck {
             throw new IllegalArgumentException("redis is not a valid URI: '" + Secrets.maskUrl(uri) + "'");
         }
         String password = password(parsed);
-        try (Jedis jedis = new Jedis(parsed, TIMEOUT_MILLIS)) {
+        SSLParameters tls = new SSLParameters();
+        tls.setEndpointIdentificationAlgorithm("HTTPS");
+        try (Jedis jedis = new Jedis(parsed, TIMEOUT_MILLIS, null, tls, null)) {
             jedis.ping();
         } catch (JedisException e) {
             throw new IllegalStateException("cannot reach Redis at " + Secrets.maskUrl(uri) + ": "

@@ -1,6 +1,5 @@
 package io.modularddd.profiles;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.modularddd.cache.CaffeineTier;
 import io.modularddd.cache.TieredCache;
@@ -9,12 +8,11 @@ import io.modularddd.core.cache.CacheTier;
 import io.modularddd.core.queue.CommandCodec;
 import io.modularddd.core.queue.CommandQueue;
 import io.modularddd.core.serialization.JacksonEventSerializer;
-import io.modularddd.core.snapshot.AggregateStats;
-import io.modularddd.core.snapshot.SnapshotStrategy;
 import io.modularddd.cqrs.CommandMetrics;
 import io.modularddd.cqrs.CommandQueueWorker;
 import io.modularddd.cqrs.ConflictRetry;
 import io.modularddd.cqrs.DispatchStrategy;
+import io.modularddd.cqrs.PerformanceProfiler;
 import io.modularddd.cqrs.SimpleCommandBus;
 import io.modularddd.cqrs.SimpleQueryBus;
 import io.modularddd.cqrs.SlowCommandLog;
@@ -26,7 +24,6 @@ import io.modularddd.eventstore.jdbc.JdbcCommandQueue;
 import io.modularddd.eventstore.jdbc.JdbcCommandQueueBuilder;
 import io.modularddd.eventstore.jdbc.JdbcEventStore;
 import io.modularddd.eventstore.jdbc.JdbcEventStoreBuilder;
-import io.modularddd.eventstore.redis.RedisAggregateStats;
 import io.modularddd.eventstore.redis.RedisAppendSignal;
 import io.modularddd.eventstore.redis.RedisCacheInvalidationBus;
 import io.modularddd.eventstore.redis.RedisCacheTier;
@@ -36,7 +33,6 @@ import io.modularddd.eventstore.redis.TieredEventStore;
 import io.modularddd.profiles.Profile.MetricsCollectorKind;
 import io.modularddd.profiles.Profile.SnapshotMode;
 import io.modularddd.snapshots.AdaptiveSnapshotStrategy;
-import io.modularddd.snapshots.InMemoryAggregateStats;
 import io.modularddd.snapshots.SimpleSnapshotStrategy;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -90,14 +86,10 @@ final class Wiring {
         p.serializer = JacksonEventSerializer.json(b.eventTypes);
         openDatabase(b, p);
 
-        if (profile.snapshotStrategy() == SnapshotMode.ADAPTIVE) {
-            p.stats = p.redisUri != null ? closer.add("aggregate statistics", RedisAggregateStats.builder()
-                    .uri(p.redisUri).keyPrefix(b.redisKeyPrefix + ":stats").meterRegistry(p.meterRegistry).build())
-                    : InMemoryAggregateStats.create();
-            p.snapshotStrategy = AdaptiveSnapshotStrategy.builder(p.stats).build();
-        } else {
-            p.snapshotStrategy = SimpleSnapshotStrategy.everyEvents(profile.snapshotThreshold());
-        }
+        Monitoring.openCollector(b, p);
+        p.snapshotStrategy = profile.snapshotStrategy() == SnapshotMode.ADAPTIVE
+                ? AdaptiveSnapshotStrategy.builder(p.stats).build()
+                : SimpleSnapshotStrategy.everyEvents(profile.snapshotThreshold());
         p.snapshotStore = p.jdbc.snapshotStore();
 
         EventStore store = p.jdbc;
@@ -111,8 +103,27 @@ final class Wiring {
 
         openCache(b, p);
 
+        EventStore appendStore = store;
+        if (!b.projections.isEmpty()) {
+            openProjections(b, p, store);
+            appendStore = p.engine.eventStore();
+        }
+        if (b.invalidationRules > 0) {
+            appendStore = b.invalidation.build().invalidating(appendStore, p.cache);
+        }
+        p.store = appendStore;
+        p.unitOfWork = UnitOfWork.on(appendStore);
+
+        openBuses(b, p);
+        ModularDdd ddd = new ModularDdd(p, b.maxProjectionLag, b.maxQueueDepth);
+        LOG.info("modular-ddd started:\n{}", ddd.describe());
+        return ddd;
+    }
+
+    /** Starts the projection engine over the store, with the profile's default strategy where none is given. */
+    private static void openProjections(ModularDddBuilder b, Parts p, EventStore store) {
         if (p.redisUri != null) {
-            p.signal = closer.add("append signal", RedisAppendSignal.builder().uri(p.redisUri)
+            p.signal = p.closer.add("append signal", RedisAppendSignal.builder().uri(p.redisUri)
                     .channel(b.redisKeyPrefix + ":appended").build());
         }
         ProjectionEngineBuilder engine = ProjectionEngine.builder(store, p.jdbc.checkpointStore())
@@ -121,24 +132,12 @@ final class Wiring {
             engine.signal(p.signal);
         }
         for (ModularDddBuilder.ProjectionEntry e : b.projections) {
-            ProjectionStrategy strategy = e.strategy() != null ? e.strategy() : defaultStrategy(profile);
+            ProjectionStrategy strategy = e.strategy() != null ? e.strategy() : defaultStrategy(p.profile);
             engine.register(e.projection(), strategy);
             p.projectionStrategies.add(e.projection().name() + ": " + strategy);
         }
-        p.engine = closer.add("projections", engine.build());
+        p.engine = p.closer.add("projections", engine.build());
         p.engine.start();
-
-        EventStore appendStore = p.engine.eventStore();
-        if (b.invalidationRules > 0) {
-            appendStore = b.invalidation.build().invalidating(appendStore, p.cache);
-        }
-        p.store = appendStore;
-        p.unitOfWork = UnitOfWork.on(appendStore);
-
-        openBuses(b, p);
-        ModularDdd ddd = new ModularDdd(p);
-        LOG.info("modular-ddd started:\n{}", ddd.describe());
-        return ddd;
     }
 
     /** The profile the toolkit runs: the requested one, with the Redis settings off when degraded. */
@@ -254,14 +253,15 @@ final class Wiring {
             strategy = DispatchStrategy.queue(p.queue, codec, profile.queue());
         }
         p.commandBus = SimpleCommandBus.builder()
+                .middleware(PerformanceProfiler.commandProfiling(p.metrics, SlowCommandLog.threshold(b.slowCommandThreshold)))
                 .middleware(CommandMetrics.of(p.meterRegistry))
-                .middleware(SlowCommandLog.threshold(b.slowCommandThreshold))
                 .middleware(b.validation.build())
                 .middleware(ConflictRetry.attempts(b.conflictAttempts))
                 .middleware(p.unitOfWork)
                 .strategy(strategy)
                 .build();
-        p.queryBus = SimpleQueryBus.builder().cache(p.cache).meterRegistry(p.meterRegistry).build();
+        p.queryBus = SimpleQueryBus.builder().cache(p.cache).meterRegistry(p.meterRegistry)
+                .metricsCollector(p.metrics).build();
         if (p.queue != null) {
             for (int i = 1; i <= b.queueWorkers; i++) {
                 CommandQueueWorker worker = CommandQueueWorker.builder(p.queue, codec, p.commandBus)
@@ -313,45 +313,5 @@ final class Wiring {
             case ASYNC -> ProjectionStrategy.async();
             case BATCHED -> ProjectionStrategy.batched(ModularDddBuilder.DEFAULT_PROJECTION_BATCH);
         };
-    }
-
-    /** Everything wired, handed to {@link ModularDdd}. */
-    static final class Parts {
-        Closer closer;
-        String nodeId;
-        MeterRegistry meterRegistry;
-        Profile requested;
-        Profile profile;
-        final Set<String> degradedOff = new LinkedHashSet<>();
-        String redisUri;
-        JacksonEventSerializer serializer;
-        javax.sql.DataSource dataSource;
-        String jdbcUrl;
-        String username;
-        String password;
-        String databaseUrl;
-        String databaseProduct;
-        boolean embedded;
-        boolean createSchema;
-        String queueTable;
-        JdbcEventStore jdbc;
-        RedisHotTier hot;
-        EventStore baseStore;
-        EventStore store;
-        AggregateStats stats;
-        SnapshotStrategy snapshotStrategy;
-        io.modularddd.core.snapshot.SnapshotStore snapshotStore;
-        CaffeineTier l1;
-        TieredCache cache;
-        final List<String> tierNames = new ArrayList<>();
-        RedisAppendSignal signal;
-        ProjectionEngine engine;
-        final List<String> projectionStrategies = new ArrayList<>();
-        UnitOfWork unitOfWork;
-        SimpleCommandBus commandBus;
-        SimpleQueryBus queryBus;
-        CommandQueue queue;
-        String queueDescription;
-        int workers;
     }
 }

@@ -74,11 +74,15 @@ final class Bank {
     /** A read model of balances, kept by a projection. */
     static final class Balances {
         final Map<String, Long> byAccount = new ConcurrentHashMap<>();
+        /** The threads the projection ran on. */
+        final Set<String> byThread = ConcurrentHashMap.newKeySet();
 
         Projection projection(String name) {
             return Projection.builder(name)
-                    .on(Deposited.class, (e, stored, tx) ->
-                            byAccount.merge(stored.aggregateId().value(), e.cents(), Long::sum))
+                    .on(Deposited.class, (e, stored, tx) -> {
+                        byThread.add(Thread.currentThread().getName());
+                        byAccount.merge(stored.aggregateId().value(), e.cents(), Long::sum);
+                    })
                     .build();
         }
 

@@ -9,7 +9,9 @@ import io.modularddd.profiles.Bank.AccountState;
 import io.modularddd.profiles.Bank.Balance;
 import io.modularddd.profiles.Bank.Deposit;
 import io.modularddd.profiles.Bank.Deposited;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EmbeddedDefaultTest {
 
@@ -37,6 +39,24 @@ class EmbeddedDefaultTest {
             assertThat(ddd.commandBus().dispatch(new Deposit("a-1", 50))).isEqualTo(150L);
             assertThat(ddd.queryBus().ask(new Balance("a-1"))).isEqualTo(150L);      // invalidated by the event
             assertThat(ddd.describe()).contains("profile: startup", "H2", "jdbc:h2:mem:");
+            assertThat(ddd.health().components()).containsOnlyKeys("database", "projections");
+            assertThat(ddd.health().isUp()).isTrue();
+            assertThat(ddd.metrics().commandSummaries()).containsKey(Deposit.class.getName());
+        }
+    }
+
+    @Test
+    void an_embedded_file_keeps_the_events_across_restarts(@TempDir Path dir) {
+        Path file = dir.resolve("events");
+        try (ModularDdd ddd = ModularDdd.builder().embeddedFile(file).eventTypes(Bank.events()).build()) {
+            AggregateRepository<Account> accounts = ddd.repository("Account", Account::new);
+            Account a = new Account(AggregateId.of("f-1"));
+            a.deposit(42);
+            accounts.save(a);
+            assertThat(ddd.describe()).contains("embedded jdbc:h2:file:" + file.toAbsolutePath());
+        }
+        try (ModularDdd ddd = ModularDdd.builder().embeddedFile(file).eventTypes(Bank.events()).build()) {
+            assertThat(ddd.repository("Account", Account::new).load(AggregateId.of("f-1")).cents).isEqualTo(42);
         }
     }
 }

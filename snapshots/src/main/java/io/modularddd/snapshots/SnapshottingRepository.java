@@ -490,6 +490,21 @@ public final class SnapshottingRepository<A extends AggregateRoot<A> & Snapshota
         return Optional.of(result);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Caches the aggregate's new state and takes the snapshot the strategy asks for, as after {@link #save}: a
+     * unit of work that appended the aggregate's events calls this, so aggregates saved by commands are
+     * snapshotted too. The snapshot is written later, on the executor; nothing here throws for a failed write.
+     */
+    @Override
+    public void committed(A aggregate, List<NewEvent> events, AppendResult result) {
+        Checks.notNull("aggregate", aggregate);
+        Checks.notNull("events", events);
+        Checks.notNull("result", result);
+        afterCommit(aggregate, events, result);
+    }
+
     private void afterCommit(A aggregate, List<NewEvent> events, AppendResult result) {
         byte[] cached;
         try {

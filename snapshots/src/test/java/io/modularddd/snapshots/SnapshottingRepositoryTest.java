@@ -1,5 +1,9 @@
 package io.modularddd.snapshots;
 
+import io.modularddd.core.aggregate.AggregateAccess;
+import io.modularddd.core.NewEvent;
+import io.modularddd.core.AppendResult;
+import io.modularddd.core.AppendRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -170,6 +174,30 @@ class SnapshottingRepositoryTest {
             assertThat(s.schemaVersion()).isEqualTo(1);
             assertThat(new ObjectMapper().readValue(s.state(), WalletState.class)).isEqualTo(new WalletState("ada", 20));
             assertThat(count("written", "aggregate_type", "Wallet")).isEqualTo(1);
+        }
+
+        @Test
+        void events_appended_on_its_behalf_are_snapshotted_when_it_is_told() throws Exception {
+            // given a wallet whose events a unit of work appended, bypassing the repository's save
+            SnapshottingRepository<Wallet> repo = builder().strategy(SimpleSnapshotStrategy.everyEvents(3)).build();
+            Wallet w = new Wallet(id);
+            w.open("ada");
+            w.deposit(10);
+            w.deposit(10);
+            List<NewEvent> pending = List.copyOf(w.uncommittedEvents());
+            AppendResult result = memory.append(new AppendRequest(id, "Wallet", ExpectedVersion.noStream(), pending));
+            AggregateAccess.markPersisted(w, result);
+            assertThat(executor.runAll()).isZero();
+            // when the repository is told
+            repo.committed(w, pending, result);
+            // then it takes the snapshot its strategy asks for, as after its own save
+            assertThat(executor.runAll()).isEqualTo(1);
+            Snapshot s = snapshots.newest(id).orElseThrow();
+            assertThat(s.version()).isEqualTo(3);
+            assertThat(new ObjectMapper().readValue(s.state(), WalletState.class)).isEqualTo(new WalletState("ada", 20));
+            // and the next load starts from it, reading no event
+            assertThat(repo.load(id).balance).isEqualTo(20);
+            assertThat(events.loadsFrom).isEmpty();
         }
 
         @Test

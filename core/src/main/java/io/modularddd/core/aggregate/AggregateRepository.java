@@ -5,6 +5,8 @@ import io.modularddd.core.AggregateNotFoundException;
 import io.modularddd.core.AppendResult;
 import io.modularddd.core.ConcurrencyConflictException;
 import io.modularddd.core.EventMetadata;
+import io.modularddd.core.NewEvent;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -54,4 +56,18 @@ public interface AggregateRepository<A extends AggregateRoot<A>> {
      * @throws ConcurrencyConflictException when another writer saved first
      */
     Optional<AppendResult> save(A aggregate, EventMetadata metadata);
+
+    /**
+     * Tells the repository that one of its aggregates' events were appended on its behalf — by a unit of work,
+     * which appends the saves of a command in one batch after the handler returns — and the aggregate was marked
+     * persisted. A repository that caches aggregates or takes snapshots does here what it does after a save of its
+     * own; the default does nothing. The events are stored when this is called: a caller must not let its failure
+     * fail the commit.
+     *
+     * @param aggregate the aggregate, now at the appended version
+     * @param events    the events that were appended, with the metadata they were stored with
+     * @param result    where they were stored
+     */
+    default void committed(A aggregate, List<NewEvent> events, AppendResult result) {
+    }
 }

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPoolConfig;
@@ -28,9 +30,11 @@ import redis.clients.jedis.RedisClusterClient;
  * @param readTimeout    the read timeout
  * @param maxConnections the pool size (per node)
  * @param clientName     the {@code CLIENT SETNAME} of every connection
+ * @param sslContext     the TLS context of {@code rediss://} connections, or null for the JVM default
  */
 record RedisConnection(List<RedisEndpoint> endpoints, boolean cluster, String user, String password,
-                       Duration connectTimeout, Duration readTimeout, int maxConnections, String clientName) {
+                       Duration connectTimeout, Duration readTimeout, int maxConnections, String clientName,
+                       SSLContext sslContext) {
 
     RedisConnection {
         endpoints = List.copyOf(endpoints);
@@ -85,9 +89,12 @@ record RedisConnection(List<RedisEndpoint> endpoints, boolean cluster, String us
 
     /**
      * The client settings every connection gets: timeouts, client name, no {@code CLIENT SETINFO}
-     * (unknown before Redis 7.2), TLS and credentials as configured.
+     * (unknown before Redis 7.2), TLS and credentials as configured. A TLS connection always verifies
+     * that the server's certificate names the host it was reached by (as HTTPS does; Jedis checks a
+     * certificate's chain only, unless given such parameters): a certificate of another host, even one
+     * from a trusted CA, is refused during the handshake.
      */
-    private DefaultJedisClientConfig.Builder clientConfig(String name) {
+    DefaultJedisClientConfig.Builder clientConfig(String name) {
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(Math.toIntExact(connectTimeout.toMillis()))
                 .socketTimeoutMillis(Math.toIntExact(readTimeout.toMillis()))
@@ -95,6 +102,14 @@ record RedisConnection(List<RedisEndpoint> endpoints, boolean cluster, String us
                 // CLIENT SETINFO is unknown before Redis 7.2: skip it rather than provoke two errors per connection
                 .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
                 .ssl(endpoints.get(0).ssl());
+        if (endpoints.get(0).ssl()) {
+            SSLParameters tls = new SSLParameters();
+            tls.setEndpointIdentificationAlgorithm("HTTPS");
+            config.sslParameters(tls);
+            if (sslContext != null) {
+                config.sslSocketFactory(sslContext.getSocketFactory());
+            }
+        }
         if (user != null) {
             config.user(user);
         }

@@ -7,10 +7,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import javax.net.ssl.SSLContext;
 
 /**
- * The connection settings that {@link RedisHotTierBuilder}, {@link RedisSnapshotStoreBuilder} and
- * {@link RedisAggregateStatsBuilder} share — server or cluster seeds, credentials, timeouts, pool size —
+ * The connection settings that every Redis builder of the library shares ({@link RedisHotTierBuilder},
+ * {@link RedisSnapshotStoreBuilder}, {@link RedisAggregateStatsBuilder}, the cache tier, bus, queue, signal,
+ * metrics collector and health indicator) — server or cluster seeds, credentials, TLS context, timeouts,
+ * pool size —
  * with the rules of every builder
  * of the library (ADR 0103): each value is checked at once, each setting may be given once. The
  * builders delegate to one instance and register their own settings with {@link #once}, so "set
@@ -27,6 +30,7 @@ final class RedisConnectionOptions {
     private Duration connectTimeout;
     private Duration readTimeout;
     private int maxConnections;
+    private SSLContext sslContext;
 
     /**
      * @param component      what is configured, for messages, e.g. {@code "a Redis snapshot store"}
@@ -126,6 +130,13 @@ final class RedisConnectionOptions {
         maxConnections = connections;
     }
 
+    /** The TLS context of {@code rediss://} connections instead of the JVM default (host names are verified either way). */
+    void sslContext(SSLContext context) {
+        BuilderChecks.notNull("sslContext", context);
+        once("sslContext", sslContext == null ? "the JVM default" : "an SSLContext (" + sslContext.getProtocol() + ")");
+        sslContext = context;
+    }
+
     /** Whether a server or a cluster was given. */
     boolean hasEndpoints() {
         return !endpoints.isEmpty();
@@ -152,7 +163,11 @@ final class RedisConnectionOptions {
      * @param clientName the {@code CLIENT SETNAME} of every connection
      */
     RedisConnection settings(String clientName) {
+        if (sslContext != null && !endpoints.isEmpty() && !endpoints.get(0).ssl()) {
+            throw new IllegalStateException("sslContext was given, but " + component + " connects without TLS to "
+                    + endpoints.get(0).display() + "; use a rediss:// URI for TLS, or leave sslContext out");
+        }
         return new RedisConnection(endpoints, cluster, user, password, connectTimeout, readTimeout, maxConnections,
-                clientName);
+                clientName, sslContext);
     }
 }

@@ -2,6 +2,7 @@ package io.modularddd.eventstore.redis;
 
 import io.modularddd.core.internal.BuilderChecks;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 
 /**
  * Configures a {@link RedisSnapshotStore}; start with {@link RedisSnapshotStore#builder()}. Each setter
@@ -60,6 +61,22 @@ public final class RedisSnapshotStoreBuilder {
      */
     public RedisSnapshotStoreBuilder credentials(String user, String password) {
         connection.credentials(user, password);
+        return this;
+    }
+
+    /**
+     * Sets the TLS context of {@code rediss://} connections — its trust material (and key material, when
+     * the server asks for client certificates) — instead of the JVM default, e.g. to trust a private CA
+     * without the JVM-wide {@code javax.net.ssl.*} properties. Either way, the server's certificate must
+     * name the host of the URI (DNS name, or IP address as given): host names are always verified.
+     *
+     * @param context the TLS context; default the JVM's
+     * @return this builder
+     * @throws IllegalArgumentException when null
+     * @throws IllegalStateException    when set twice, or (at build) when the URI is {@code redis://}, not TLS
+     */
+    public RedisSnapshotStoreBuilder sslContext(SSLContext context) {
+        connection.sslContext(context);
         return this;
     }
 

@@ -34,12 +34,18 @@ public final class LocalRedis implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final List<String> extraArgs;
+    private final boolean tls;
     private Process process;
 
     private LocalRedis(int port, Path dir, List<String> extraArgs) {
+        this(port, dir, extraArgs, false);
+    }
+
+    private LocalRedis(int port, Path dir, List<String> extraArgs, boolean tls) {
         this.port = port;
         this.dir = dir;
         this.extraArgs = extraArgs;
+        this.tls = tls;
     }
 
     /**
@@ -52,6 +58,29 @@ public final class LocalRedis implements AutoCloseable {
         requireBinaries();
         Path dir = tempDir();
         LocalRedis redis = new LocalRedis(freePort(false), dir, List.of(extraArgs));
+        try {
+            redis.launch();
+        } catch (RuntimeException | Error e) {
+            redis.close();
+            throw e;
+        }
+        return redis;
+    }
+
+    /**
+     * Starts a server that speaks only TLS, with the certificate of {@code certs}, on a free port (whose bus
+     * port, port + 10000, is free too: {@code extraArgs} may make it a cluster node).
+     *
+     * @param certs     the certificate to serve
+     * @param extraArgs further {@code redis-server} arguments
+     * @return the running server; {@link #uri()} does not apply (no plain port)
+     */
+    static LocalRedis startTls(TestCertificates certs, String... extraArgs) {
+        requireBinaries();
+        Path dir = tempDir();
+        List<String> args = certs.redisArgs();
+        args.addAll(List.of(extraArgs));
+        LocalRedis redis = new LocalRedis(freePort(true), dir, List.copyOf(args), true);
         try {
             redis.launch();
         } catch (RuntimeException | Error e) {
@@ -140,7 +169,11 @@ public final class LocalRedis implements AutoCloseable {
     }
 
     private void launch() {
-        List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+        List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", tls ? "0" : String.valueOf(port)));
+        if (tls) {
+            cmd.addAll(List.of("--tls-port", String.valueOf(port)));
+        }
+        cmd.addAll(List.of("--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", dir.toString(),
                 "--logfile", dir.resolve("redis-" + port + ".log").toString()));
         cmd.addAll(extraArgs);
@@ -155,7 +188,7 @@ public final class LocalRedis implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException("redis-server on port " + port + " exited: " + log());
             }
-            if (answersPing(port)) {
+            if (tls ? log().contains("Ready to accept connections") : answersPing(port)) {
                 return;
             }
             sleep(20);

@@ -64,7 +64,7 @@ final class HandWiredBank {
         SimpleQueryBus queries = SimpleQueryBus.builder().cache(cache).meterRegistry(meters).build();
         new BankQueryHandlers(accounts, directory).registerOn(queries, balanceTtl);
         // end::hand-wired[]
-        return new Bank(commands, queries, directory, () -> {
+        return new Bank(commands, queries, directory, store, engine, null, () -> {
             try (base; cache; engine) {
                 // closed in reverse: the engine's threads, the cache, then the store
             }

@@ -123,13 +123,15 @@ public final class BankHandlers {
      * @throws InsufficientFundsException when the amount is more than the paying account's balance
      */
     public Long transfer(Transfer command) {
+        // tag::transfer[]
         Account from = account(command.fromAccountId());
         Account to = account(command.toAccountId());
-        from.withdraw(command.amountCents());
+        from.withdraw(command.amountCents());       // InsufficientFundsException: nothing is stored
         to.deposit(command.amountCents());
-        accounts.save(from);
+        accounts.save(from);                        // in a unit of work: recorded ...
         accounts.save(to);
-        return from.balanceCents();
+        return from.balanceCents();                 // ... and both appended atomically after the handler
+        // end::transfer[]
     }
 
     private Account account(String accountId) {

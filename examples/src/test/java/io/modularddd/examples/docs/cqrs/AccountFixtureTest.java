@@ -11,6 +11,7 @@ import io.modularddd.examples.quickstart.Account;
 import io.modularddd.examples.quickstart.AccountEvents;
 import io.modularddd.examples.quickstart.AccountEvents.AccountOpened;
 import io.modularddd.examples.quickstart.AccountEvents.MoneyDeposited;
+import io.modularddd.examples.quickstart.InsufficientFundsException;
 import io.modularddd.testkit.AggregateFixture;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +29,7 @@ class AccountFixtureTest {
             bus.register(Deposit.class, new DepositHandler(accounts));
             bus.register(Withdraw.class, command -> {
                 Account account = accounts.load(AggregateId.of(command.accountId()));
-                account.withdraw(command.cents());              // more than the balance: IllegalArgumentException
+                account.withdraw(command.cents());              // more than the balance: InsufficientFundsException
                 accounts.save(account);
                 return account.balanceCents();
             });
@@ -41,7 +42,7 @@ class AccountFixtureTest {
                .expectResult(100L);
         fixture.given(new AccountOpened("Ada"))
                .when(new Withdraw("acc-1", 100))
-               .expectException(IllegalArgumentException.class);     // and nothing was stored
+               .expectException(InsufficientFundsException.class);   // and nothing was stored
         // end::fixture[]
     }
 }

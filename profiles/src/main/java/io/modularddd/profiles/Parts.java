@@ -1,0 +1,68 @@
+package io.modularddd.profiles;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.modularddd.cache.CaffeineTier;
+import io.modularddd.cache.TieredCache;
+import io.modularddd.core.EventStore;
+import io.modularddd.core.metrics.MetricsCollector;
+import io.modularddd.core.queue.CommandQueue;
+import io.modularddd.core.serialization.JacksonEventSerializer;
+import io.modularddd.core.snapshot.AggregateStats;
+import io.modularddd.core.snapshot.SnapshotStore;
+import io.modularddd.core.snapshot.SnapshotStrategy;
+import io.modularddd.cqrs.PerformanceProfiler;
+import io.modularddd.cqrs.SimpleCommandBus;
+import io.modularddd.cqrs.SimpleQueryBus;
+import io.modularddd.cqrs.UnitOfWork;
+import io.modularddd.cqrs.projection.ProjectionEngine;
+import io.modularddd.eventstore.jdbc.JdbcEventStore;
+import io.modularddd.eventstore.redis.RedisAppendSignal;
+import io.modularddd.eventstore.redis.RedisHotTier;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import javax.sql.DataSource;
+
+/** Everything a toolkit wired: handed from {@link Wiring} to {@link ModularDdd}; read by {@link Description}. */
+final class Parts {
+    Closer closer;
+    String nodeId;
+    MeterRegistry meterRegistry;
+    Profile requested;
+    Profile profile;
+    final Set<String> degradedOff = new LinkedHashSet<>();
+    String redisUri;
+    JacksonEventSerializer serializer;
+    DataSource dataSource;
+    String jdbcUrl;
+    String username;
+    String password;
+    String databaseUrl;
+    String databaseProduct;
+    boolean embedded;
+    boolean createSchema;
+    String queueTable;
+    JdbcEventStore jdbc;
+    RedisHotTier hot;
+    EventStore baseStore;
+    EventStore store;
+    AggregateStats stats;
+    SnapshotStrategy snapshotStrategy;
+    SnapshotStore snapshotStore;
+    CaffeineTier l1;
+    TieredCache cache;
+    final List<String> tierNames = new ArrayList<>();
+    RedisAppendSignal signal;
+    ProjectionEngine engine;
+    final List<String> projectionStrategies = new ArrayList<>();
+    UnitOfWork unitOfWork;
+    SimpleCommandBus commandBus;
+    SimpleQueryBus queryBus;
+    CommandQueue queue;
+    String queueDescription;
+    int workers;
+    MetricsCollector metrics;
+    String metricsDescription;
+    final PerformanceProfiler profiler = PerformanceProfiler.create();
+}
