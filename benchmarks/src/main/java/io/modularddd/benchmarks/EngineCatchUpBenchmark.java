@@ -34,6 +34,10 @@ public class EngineCatchUpBenchmark extends ProjectionCatchUpBenchmark {
     @Param({"2"})
     public int readAhead;
 
+    /** Whether the engine asks the store for the projection's declared types only (its default) or for every event. */
+    @Param({"true"})
+    public boolean typeFilteredReads;
+
     private CheckpointStore checkpoints;
 
     /** Opens the checkpoint store (once) and resets the projection, so the next operation starts at position 1. */
@@ -61,6 +65,7 @@ public class EngineCatchUpBenchmark extends ProjectionCatchUpBenchmark {
         }).build();
         ProjectionEngine engine = ProjectionEngine.builder(store, checkpoints)
                 .register(projection, ProjectionStrategy.batched(pageSize)).pageSize(pageSize).readAhead(readAhead)
+                .typeFilteredReads(typeFilteredReads)
                 .build();
         try {
             engine.start();

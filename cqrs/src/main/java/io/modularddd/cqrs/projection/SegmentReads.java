@@ -13,12 +13,25 @@ import java.util.List;
  * ({@code EventStore.readAll(from, limit, types)}, one page of which covers every position up to where the store
  * looked, so the position moves over the events of other types the segment never receives), else every event, a
  * page at a time, with pages read ahead while catching up ({@link ReadAhead}). Used under the segment's lock.
+ *
+ * <p>Filtered reads pay when the declared types are rare; when they are most of the log, a filtered page costs what
+ * an unfiltered one does and loses the read-ahead (the next filtered page starts where the store stopped). So a
+ * full filtered page (of the engine's page size: while catching up) in which at least {@value #DENSE} of the
+ * positions it covered were wanted switches the segment to reading every event (with read-ahead; the runner still
+ * keeps only its types), and a full page of every event in which fewer than {@value #SPARSE} were wanted switches it
+ * back. Short reads (a realtime delivery of one append) never switch.
  */
 final class SegmentReads {
+
+    /** The share of wanted events in a full filtered page above which every event is read instead. */
+    static final double DENSE = 0.5;
+    /** The share of wanted events in a full page of every event below which filtered reads resume. */
+    static final double SPARSE = 0.25;
 
     private final Registered reg;
     private final EngineSettings engine;
     private final ReadAhead ahead;
+    private boolean everyType;
 
     SegmentReads(Registered reg) {
         this.reg = reg;
@@ -44,6 +57,14 @@ final class SegmentReads {
         if (reg.storedTypes == null) {
             return covering(from, read(from, limit));
         }
+        if (everyType) {
+            List<Item> items = read(from, limit);
+            if (limit == engine.pageSize && items.size() == limit && wanted(items) < SPARSE * limit) {
+                everyType = false;
+                ahead.clear();
+            }
+            return covering(from, items);
+        }
         EventPage filtered;
         try {
             filtered = engine.store.readAll(from, limit, reg.storedTypes);
@@ -63,7 +84,15 @@ final class SegmentReads {
                 page.add(new Item(event.position(), event.aggregateId(), event.storedEventType(), event, null));
             }
         }
+        if (limit == engine.pageSize && filtered.events().size() == limit
+                && page.size() >= DENSE * (scanned - from + 1)) {
+            everyType = true;
+        }
         return new Page(page, scanned);
+    }
+
+    private long wanted(List<Item> items) {
+        return items.stream().filter(i -> reg.storedTypes.contains(i.storedType())).count();
     }
 
     private static Page covering(long from, List<Item> items) {

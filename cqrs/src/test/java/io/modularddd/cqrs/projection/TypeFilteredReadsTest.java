@@ -130,6 +130,37 @@ class TypeFilteredReadsTest {
     }
 
     @Test
+    void declared_types_that_are_most_of_the_log_are_read_with_every_event_and_rare_ones_filtered_again()
+            throws Exception {
+        // given: 300 credits, then 1,000 notes with a credit every 100th, then 300 credits again
+        List<Long> credits = new ArrayList<>();
+        for (int i = 1; i <= 1_600; i++) {
+            boolean credit = i <= 300 || i > 1_300 || i % 100 == 0;
+            AppendResult r = credit ? Ledger.append(store, "acc-" + (i % 7), new Ledger.Credited(i))
+                    : Ledger.append(store, "note-" + (i % 13), new Ledger.Noted("n" + i));
+            if (credit) {
+                credits.add(r.lastPosition());
+            }
+        }
+        long head = store.headPosition();
+
+        // when
+        ProjectionEngine engine = start(ProjectionEngine.builder(store, checkpoints)
+                .register(credits("dense"), ProjectionStrategy.async()).pageSize(10));
+
+        // then: every credit once, in order, and the checkpoint at the head
+        assertThat(engine.awaitCaughtUp("dense", head, WAIT)).isTrue();
+        assertThat(model.positions()).isEqualTo(credits);
+        awaitCheckpoint("dense", 0, head);
+        // and the engine read every event where credits were dense (the notes reached it there), and by type in
+        // the long run of notes: far fewer reads than the 100 pages of every event it would take
+        assertThat(store.unfilteredReads).hasPositiveValue();
+        assertThat(store.filteredReads).hasPositiveValue();
+        assertThat(store.typesReceived).contains("ledger.credited.v1", "ledger.noted.v1");
+        assertThat(store.unfilteredReads.get()).as("pages of every event").isLessThan(100);
+    }
+
+    @Test
     void a_rare_type_appended_later_is_found_from_a_checkpoint_at_the_head() throws Exception {
         // given: caught up over notes only
         for (int i = 0; i < 300; i++) {
