@@ -45,7 +45,9 @@ final class ResultTable {
             }
             type.lag().ifPresent(lag -> out.printf(Locale.ROOT,
                     "projection lag (%s, append commit -> read model): p50 %s ms, p99 %s ms, max %s ms over %d events;"
-                            + " %d events behind when the run ended, applied %s ms later%n",
+                            + " %d events behind when the run ended, applied %s ms later%n"
+                            + "  (the commit instant is when the post-commit hook ran on the appending thread; an event"
+                            + " the projection applied before that counts 0 ms)%n",
                     lag.strategy(), ms(lag.p50Nanos()), ms(lag.p99Nanos()), ms(lag.maxNanos()), lag.events(),
                     lag.finalLagEvents(), ms(lag.catchUpNanos())));
             type.notes().forEach(out::println);
