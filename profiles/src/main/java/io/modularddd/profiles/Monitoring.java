@@ -20,6 +20,9 @@ import java.util.List;
 /** The metrics collector and aggregate statistics a profile asks for, and the health check over the parts. */
 final class Monitoring {
 
+    /** How often the Redis collector sends the samples it summed in this process: no round trip per command or query. */
+    static final Duration METRICS_BATCH = Duration.ofSeconds(1);
+
     private Monitoring() {
     }
 
@@ -31,7 +34,8 @@ final class Monitoring {
         boolean adaptive = p.profile.snapshotStrategy() == SnapshotMode.ADAPTIVE;
         if (p.profile.metricsCollector() == MetricsCollectorKind.REDIS) {
             RedisMetricsCollector collector = p.closer.add("metrics collector", RedisMetricsCollector.builder()
-                    .uri(p.redisUri).keyPrefix(b.redisKeyPrefix + ":metrics").meterRegistry(p.meterRegistry).build());
+                    .uri(p.redisUri).keyPrefix(b.redisKeyPrefix + ":metrics").meterRegistry(p.meterRegistry)
+                    .batchEvery(METRICS_BATCH).build());
             p.metrics = collector;
             p.metricsDescription = "in Redis (" + b.redisKeyPrefix + ":metrics), shared by every node";
             p.stats = adaptive ? collector.aggregateStats() : null;

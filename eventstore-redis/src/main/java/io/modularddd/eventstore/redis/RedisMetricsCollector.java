@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,7 +45,8 @@ import redis.clients.jedis.resps.Tuple;
  * {@code f:<type>} (failures) and {@code t:<type>} (summed nanoseconds), and the sorted set
  * {@code <prefix>:{commands}:max} whose score of member {@code <type>} is the longest execution
  * ({@code ZADD ... GT}). A sample is one pipelined {@code MULTI; HINCRBY ...; ZADD GT; PEXPIRE NX (both keys);
- * EXEC}: one round trip, in the caller's thread. The first sample of a window gives both keys the window as
+ * EXEC}: one round trip, in the caller's thread — or, with {@code batchEvery}, summed in this process and sent
+ * by a daemon thread at that interval ({@link #flush()}). The first sample of a window gives both keys the window as
  * their TTL; when it runs out, the next sample starts a new window (a tumbling window shared by all nodes). The
  * aggregate statistics use {@code <prefix>:{<aggregate id>}:stats} (see {@link RedisAggregateStats}). Redis 7.0
  * or later ({@code PEXPIRE ... NX}); no Lua, no KEYS, no FLUSH: it works on a hardened server and on Redis
@@ -91,6 +95,7 @@ public final class RedisMetricsCollector implements MetricsCollector, AutoClosea
     private final AtomicLong skipUntilMillis = new AtomicLong(Long.MIN_VALUE);
     private final Counter droppedRecords;
     private final Counter failedReads;
+    private final ScheduledExecutorService flusher;
 
     /** One kind's keys and this node's admitted types. */
     private final class Kind {
@@ -100,6 +105,7 @@ public final class RedisMetricsCollector implements MetricsCollector, AutoClosea
         final byte[] countsKey;
         final byte[] maxKey;
         final AtomicReference<Admitted> admitted;
+        final PendingSamples pending = new PendingSamples();
 
         Kind(String name) {
             this.name = name;
@@ -147,7 +153,7 @@ public final class RedisMetricsCollector implements MetricsCollector, AutoClosea
     }
 
     RedisMetricsCollector(RedisConnection connection, String keyPrefix, Duration window, int maxTypes,
-                          Duration retryAfterFailure, Clock clock, MeterRegistry meters) {
+                          Duration retryAfterFailure, Clock clock, MeterRegistry meters, Duration batchEvery) {
         this.connection = connection;
         this.keyPrefix = keyPrefix;
         this.window = window;
@@ -169,6 +175,17 @@ public final class RedisMetricsCollector implements MetricsCollector, AutoClosea
             throw e;
         }
         this.aggregateStats = stats;
+        if (batchEvery == null) {
+            this.flusher = null;
+        } else {
+            this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "modularddd-metrics-flush");
+                t.setDaemon(true);
+                return t;
+            });
+            flusher.scheduleWithFixedDelay(this::flushQuietly, batchEvery.toMillis(), batchEvery.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
     }
 
     /**
@@ -210,20 +227,32 @@ public final class RedisMetricsCollector implements MetricsCollector, AutoClosea
             throw new InvalidInputException("durationNanos", "durationNanos must not be negative but was " + nanos);
         }
         String recorded = kind.admit(type);
+        if (flusher != null) {
+            kind.pending.add(recorded, nanos, success);
+            return;
+        }
+        write(kind, List.of(new PendingSamples.Sum(recorded, 1, success ? 0 : 1, nanos, nanos)), 1);
+    }
+
+    /** Adds sums to Redis in one pipelined {@code MULTI ... EXEC}; on a failure drops and counts the samples. */
+    private void write(Kind kind, List<PendingSamples.Sum> sums, long samples) {
         if (clock.millis() < skipUntilMillis.get()) {
-            drop(droppedRecords);
+            drop(droppedRecords, samples);
             return;
         }
         try {
             Connection c = redis.connection(kind.countsKey);
             try (Pipeline p = new Pipeline(c, false)) {
                 p.sendCommand(new CommandArguments(Protocol.Command.MULTI));
-                p.hincrBy(kind.countsKey, field("c:", recorded), 1);
-                if (!success) {
-                    p.hincrBy(kind.countsKey, field("f:", recorded), 1);
+                for (PendingSamples.Sum sum : sums) {
+                    p.hincrBy(kind.countsKey, field("c:", sum.type()), sum.count());
+                    if (sum.failures() > 0) {
+                        p.hincrBy(kind.countsKey, field("f:", sum.type()), sum.failures());
+                    }
+                    p.hincrBy(kind.countsKey, field("t:", sum.type()), sum.nanos());
+                    p.zadd(kind.maxKey, sum.maxNanos(), sum.type().getBytes(StandardCharsets.UTF_8),
+                            ZAddParams.zAddParams().gt());
                 }
-                p.hincrBy(kind.countsKey, field("t:", recorded), nanos);
-                p.zadd(kind.maxKey, nanos, recorded.getBytes(StandardCharsets.UTF_8), ZAddParams.zAddParams().gt());
                 p.pexpire(kind.countsKey, window.toMillis(), ExpiryOption.NX);
                 p.pexpire(kind.maxKey, window.toMillis(), ExpiryOption.NX);
                 Response<Object> exec = p.sendCommand(new CommandArguments(Protocol.Command.EXEC));
@@ -243,8 +272,30 @@ public final class RedisMetricsCollector implements MetricsCollector, AutoClosea
             if (e instanceof JedisRedirectionException) {
                 redis.reroute(kind.countsKey);
             }
-            failed(e, "recording a " + kind.name.substring(0, kind.name.length() - 1) + " execution");
-            drop(droppedRecords);
+            failed(e, "recording " + kind.name.substring(0, kind.name.length() - 1) + " executions");
+            drop(droppedRecords, samples);
+        }
+    }
+
+    /**
+     * Sends the samples this process recorded since the last flush, when the collector batches
+     * ({@code RedisMetricsCollectorBuilder.batchEvery}); a no-op otherwise. Summaries flush first, so a node
+     * reads its own samples. Never throws for a Redis failure: the samples are dropped and counted.
+     */
+    public void flush() {
+        for (Kind kind : new Kind[] {commands, queries}) {
+            List<PendingSamples.Sum> sums = kind.pending.drain();
+            if (!sums.isEmpty()) {
+                write(kind, sums, sums.stream().mapToLong(PendingSamples.Sum::count).sum());
+            }
+        }
+    }
+
+    private void flushQuietly() {
+        try {
+            flush();
+        } catch (RuntimeException e) {
+            LOG.warn("Metrics in Redis at {}: a flush failed: {}", connection.endpointText(), e.toString());
         }
     }
 
@@ -273,6 +324,7 @@ public final class RedisMetricsCollector implements MetricsCollector, AutoClosea
     }
 
     private Map<String, ExecutionSummary> summaries(Kind kind) {
+        flush();
         if (clock.millis() < skipUntilMillis.get()) {
             drop(failedReads);
             return Map.of();
@@ -343,8 +395,12 @@ public final class RedisMetricsCollector implements MetricsCollector, AutoClosea
     }
 
     private void drop(Counter counter) {
-        dropped.incrementAndGet();
-        counter.increment();
+        drop(counter, 1);
+    }
+
+    private void drop(Counter counter, long samples) {
+        dropped.addAndGet(samples);
+        counter.increment(samples);
     }
 
     /**
@@ -397,10 +453,19 @@ public final class RedisMetricsCollector implements MetricsCollector, AutoClosea
         return List.of(k.counts, k.max);
     }
 
-    /** Closes both connection pools. */
+    /** Stops the flusher (sending what is pending), then closes both connection pools. */
     @Override
     public void close() {
         try {
+            if (flusher != null && !flusher.isShutdown()) {
+                flusher.shutdown();
+                try {
+                    flusher.awaitTermination(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                flush();
+            }
             redis.close();
         } finally {
             aggregateStats.close();
